@@ -1,0 +1,460 @@
+"""Generate a synthetic but valid kzafrica fact file of about N records, for speed tests.
+
+    python benchmarks/make_facts.py --records 10000 -o /tmp/facts-10k.yaml
+
+The records are made up, with synthetic evidence, but they follow every rule of
+``kzafrica.models.Facts``: every collection is present, ids are unique, references point
+at records of the right kind, dates and ranges are valid, and quotes occur in their
+evidence. Most records are visits, spread over 54 African countries and Kazakhstan
+(``--country Rwanda`` finds some). The output is deterministic for a given ``--seed`` and
+has no YAML anchors, aliases or tags, so the project's strict loader accepts it.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import random
+import re
+import sys
+import time
+import unicodedata
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+Rec = dict[str, Any]
+
+try:
+    from yaml import CSafeDumper as _FastDumper  # libyaml emitter: about 10x faster
+except ImportError:  # pragma: no cover - PyYAML built without libyaml
+    from yaml import SafeDumper as _FastDumper  # type: ignore[assignment]
+
+
+class NoAliasDumper(_FastDumper):
+    """A safe dumper that writes repeated objects out in full instead of as aliases."""
+
+    def ignore_aliases(self, data: Any) -> bool:
+        return True
+
+
+# (name, ISO 3166-1 alpha-2 code, capital, aliases)
+AFRICA: list[tuple[str, str, str, list[str]]] = [
+    ("Algeria", "DZ", "Algiers", []),
+    ("Angola", "AO", "Luanda", []),
+    ("Benin", "BJ", "Porto-Novo", []),
+    ("Botswana", "BW", "Gaborone", []),
+    ("Burkina Faso", "BF", "Ouagadougou", []),
+    ("Burundi", "BI", "Gitega", []),
+    ("Cabo Verde", "CV", "Praia", ["Cape Verde"]),
+    ("Cameroon", "CM", "Yaoundé", []),
+    ("Central African Republic", "CF", "Bangui", []),
+    ("Chad", "TD", "N'Djamena", []),
+    ("Comoros", "KM", "Moroni", []),
+    ("Republic of the Congo", "CG", "Brazzaville", ["Congo"]),
+    ("Democratic Republic of the Congo", "CD", "Kinshasa", ["DR Congo"]),
+    ("Côte d'Ivoire", "CI", "Yamoussoukro", ["Ivory Coast"]),
+    ("Djibouti", "DJ", "Djibouti", []),
+    ("Egypt", "EG", "Cairo", []),
+    ("Equatorial Guinea", "GQ", "Malabo", []),
+    ("Eritrea", "ER", "Asmara", []),
+    ("Eswatini", "SZ", "Mbabane", ["Swaziland"]),
+    ("Ethiopia", "ET", "Addis Ababa", []),
+    ("Gabon", "GA", "Libreville", []),
+    ("Gambia", "GM", "Banjul", ["The Gambia"]),
+    ("Ghana", "GH", "Accra", []),
+    ("Guinea", "GN", "Conakry", []),
+    ("Guinea-Bissau", "GW", "Bissau", []),
+    ("Kenya", "KE", "Nairobi", []),
+    ("Lesotho", "LS", "Maseru", []),
+    ("Liberia", "LR", "Monrovia", []),
+    ("Libya", "LY", "Tripoli", []),
+    ("Madagascar", "MG", "Antananarivo", []),
+    ("Malawi", "MW", "Lilongwe", []),
+    ("Mali", "ML", "Bamako", []),
+    ("Mauritania", "MR", "Nouakchott", []),
+    ("Mauritius", "MU", "Port Louis", []),
+    ("Morocco", "MA", "Rabat", ["Kingdom of Morocco"]),
+    ("Mozambique", "MZ", "Maputo", []),
+    ("Namibia", "NA", "Windhoek", []),
+    ("Niger", "NE", "Niamey", []),
+    ("Nigeria", "NG", "Abuja", []),
+    ("Rwanda", "RW", "Kigali", []),
+    ("São Tomé and Príncipe", "ST", "São Tomé", []),
+    ("Senegal", "SN", "Dakar", []),
+    ("Seychelles", "SC", "Victoria", []),
+    ("Sierra Leone", "SL", "Freetown", []),
+    ("Somalia", "SO", "Mogadishu", []),
+    ("South Africa", "ZA", "Pretoria", []),
+    ("South Sudan", "SS", "Juba", []),
+    ("Sudan", "SD", "Khartoum", []),
+    ("Tanzania", "TZ", "Dodoma", []),
+    ("Togo", "TG", "Lomé", []),
+    ("Tunisia", "TN", "Tunis", []),
+    ("Uganda", "UG", "Kampala", []),
+    ("Zambia", "ZM", "Lusaka", []),
+    ("Zimbabwe", "ZW", "Harare", []),
+]
+KZ = "kazakhstan"
+KZ_CITIES = ["Astana", "Almaty", "Shymkent"]
+
+# Share of the non-country records each collection gets; visits take the rest.
+SHARES: dict[str, float] = {
+    "places": 0.04,
+    "people": 0.08,
+    "organizations": 0.03,
+    "events": 0.06,
+    "trade": 0.015,
+    "goods": 0.015,
+    "missions": 0.015,
+    "memberships": 0.015,
+    "strategies": 0.015,
+    "figures": 0.015,
+    "initiatives": 0.015,
+    "areas": 0.015,
+    "quotes": 0.015,
+    "statements": 0.015,
+}
+
+FIRST = "Amina Kwame Fatou Jean Aisha Moussa Grace Ibrahim Thandiwe Samuel Nadia Oumar".split()
+LAST = "Diallo Mensah Okafor Traoré Mwangi Banda Ndlovu Keita Haile Sow Abebe Nkosi".split()
+KZ_FIRST = "Aibek Murat Dana Yerlan Aigerim Askar Saule Nurlan".split()
+KZ_LAST = "Nurtleu Smadiyarov Zhaksybekov Abenova Tokayev Sultanov Bekova Omarov".split()
+# (role template, level)
+ROLES: list[tuple[str, str]] = [
+    ("President of {c}", "head of state"),
+    ("Prime Minister of {c}", "head of state"),
+    ("Minister of Foreign Affairs of {c}", "minister"),
+    ("Minister of Trade of {c}", "minister"),
+    ("Minister of Agriculture of {c}", "minister"),
+    ("Ambassador of {c}", "envoy"),
+    ("Special Representative of the President of {c}", "envoy"),
+    ("Speaker of the Parliament of {c}", "dignitary"),
+]
+ORG_TEMPLATES: list[tuple[str, str]] = [
+    ("Ministry of Foreign Affairs of {c}", "ministry"),
+    ("Ministry of Trade of {c}", "ministry"),
+    ("Investment Promotion Agency of {c}", "agency"),
+    ("Mining Board of {c}", "agency"),
+    ("National Development Fund of {c}", "fund"),
+    ("{c} Business Forum", "forum"),
+]
+SYLLABLES = "ka ni bo la mu se ro ta ga di we ya zu me ko".split()
+GOODS = "wheat flour;sunflower oil;fertilizers;steel;cotton;cocoa;coffee;copper ore".split(";")
+AREAS = "trade;technology;agriculture;critical minerals;education;health;energy".split(";")
+PHRASES = [
+    "Our two countries are good friends and partners",
+    "We want to build on this strong foundation",
+    "Whether in trade, technology or agriculture, we are eager to learn from each other",
+    "{c} can benefit immensely from Kazakhstan's know-how",
+    "Africa is taking on an increasingly important role",
+]
+
+
+def slug(text: str) -> str:
+    """A valid id from a name: 'Côte d'Ivoire' -> 'cote-d-ivoire'."""
+    ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode()
+    return re.sub(r"[^a-z0-9]+", "-", ascii_text.lower()).strip("-")
+
+
+class Builder:
+    """Builds the collections in dependency order; each method appends one record."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = random.Random(seed)
+        self.data: dict[str, list[Rec]] = {}
+        self.names: dict[str, str] = {}  # id -> name, for evidence sentences
+        self.places_in: dict[str, list[str]] = {}
+        self.people_of: dict[str, list[str]] = {}
+        self.level_of: dict[str, str] = {}
+        self.forums: list[str] = []
+
+    def add(self, key: str, record: Rec) -> str:
+        self.data.setdefault(key, []).append(record)
+        return str(record["id"])
+
+    def new_id(self, key: str) -> str:
+        return f"{key.rstrip('s')}-{len(self.data.get(key, [])) + 1}"
+
+    def date(self, rec: Rec, lo: int = 2012, hi: int = 2027) -> str:
+        """Set a date of random precision (sometimes a range) on ``rec``; return it."""
+        year = self.rng.randint(lo, hi)
+        month, day = self.rng.randint(1, 12), self.rng.randint(1, 28)
+        precision = self.rng.random()
+        if precision < 0.15:
+            rec["date"] = f"{year}"
+        elif precision < 0.35:
+            rec["date"] = f"{year}-{month:02d}"
+        else:
+            rec["date"] = f"{year}-{month:02d}-{day:02d}"
+            if self.rng.random() < 0.3:
+                rec["end"] = f"{year}-{month:02d}-{day + self.rng.randint(1, 3):02d}"
+        if self.rng.random() < 0.1:
+            rec["approximate"] = True
+        return str(rec["date"])
+
+    def status(self, date: str) -> str:
+        return "planned" if date > "2025-06-03" else "held"
+
+    def pick(self, key: str) -> str:
+        return str(self.rng.choice(self.data[key])["id"])
+
+    def country(self, name: str, code: str, aliases: list[str]) -> None:
+        cid = self.add(
+            "countries",
+            {"id": slug(name), "name": name, "code": code, "evidence": [f"{name} and Kazakhstan"]},
+        )
+        if aliases:
+            self.data["countries"][-1]["aliases"] = list(aliases)
+        self.names[cid] = name
+
+    def place(self, name: str, country: str) -> None:
+        pid = self.add(
+            "places",
+            {
+                "id": self.new_id("places"),
+                "name": name,
+                "country": country,
+                "evidence": [f"in {name}, {self.names[country]}"],
+            },
+        )
+        self.names[pid] = name
+        self.places_in.setdefault(country, []).append(pid)
+
+    def organization(self, name: str, kind: str, country: str | None, **extra: str) -> str:
+        rec: Rec = {"id": self.new_id("organizations"), "name": name, "type": kind}
+        if country is not None:
+            rec["country"] = country
+            if self.rng.random() < 0.5:
+                rec["place"] = self.places_in[country][0]
+        rec.update(extra)
+        rec["evidence"] = [f"the {name} said on Tuesday"]
+        oid = self.add("organizations", rec)
+        self.names[oid] = name
+        if kind == "forum":
+            self.forums.append(oid)
+        return oid
+
+    def person(self, country: str) -> None:
+        kz = country == KZ
+        first = self.rng.choice(KZ_FIRST if kz else FIRST)
+        name = f"{first} {self.rng.choice(KZ_LAST if kz else LAST)}"
+        template, level = self.rng.choice(ROLES)
+        role = template.format(c=self.names[country])
+        rec: Rec = {"id": self.new_id("people"), "name": name, "role": role}
+        if self.rng.random() < 0.1:
+            rec["former"] = True
+        rec["country"] = country
+        if self.rng.random() < 0.5:
+            rec["organization"] = self.pick("organizations")
+        rec["evidence"] = [f"{role} {name}"]
+        pid = self.add("people", rec)
+        self.names[pid] = name
+        self.level_of[pid] = level
+        self.people_of.setdefault(country, []).append(pid)
+
+    def visit(self, partner: str) -> None:
+        inbound = self.rng.random() < 0.6
+        origin, destination = (partner, KZ) if inbound else (KZ, partner)
+        rec: Rec = {"id": self.new_id("visits")}
+        date = self.date(rec)
+        form = self.rng.choice(["visit", "official visit", "delegation", "forum attendance"])
+        rec.update(status=self.status(date), form=form)
+        candidates = self.people_of.get(origin, [])
+        if candidates and self.rng.random() < 0.8:
+            visitors = self.rng.sample(candidates, min(len(candidates), self.rng.choice([1, 1, 2])))
+            rec.update(level=self.level_of[visitors[0]], visitors=visitors)
+            who = " and ".join(self.names[v] for v in visitors)
+        else:
+            who = f"the Foreign Minister of {self.names[origin]}"
+            rec.update(level="minister", visitor_role=who)
+        rec["origin"] = [origin]
+        rec["destination"] = destination
+        place = self.rng.choice(self.places_in[destination])
+        rec["place"] = place
+        if form == "forum attendance" and self.forums:
+            rec["occasion"] = self.rng.choice(self.forums)
+        if self.rng.random() < 0.2:
+            rec["ordinal"] = self.rng.randint(2, 4)
+            rec["qualifier"] = "his second visit"
+        rec["as_stated"] = f"on {date}"
+        rec["evidence"] = [f"{who} visited {self.names[place]} on {date}."]
+        self.add("visits", rec)
+
+    def event(self) -> None:
+        kind = self.rng.choice(
+            ["meeting", "address", "agreement", "press briefing", "shipment", "exhibition"]
+        )
+        rec: Rec = {"id": self.new_id("events"), "type": kind}
+        date = self.date(rec)
+        place = self.pick("places")
+        rec.update(status=self.status(date), title=f"{kind} in {self.names[place]}")
+        people = self.rng.sample(self.data["people"], min(2, len(self.data["people"])))
+        rec["people"] = [p["id"] for p in people]
+        rec["countries"] = [KZ, self.pick("countries")]
+        rec["organizations"] = [self.pick("organizations")]
+        rec.update(place=place, subject=self.rng.choice(AREAS))
+        rec["evidence"] = [f"a {kind} held in {self.names[place]} on {date}"]
+        self.add("events", rec)
+
+    def quote(self) -> None:
+        speaker = self.pick("people")
+        country = self.names[self.pick("countries")]
+        text = self.rng.choice(PHRASES).format(c=country)
+        rec: Rec = {"id": self.new_id("quotes"), "speaker": speaker, "text": text}
+        self.date(rec)
+        rec.pop("end", None)
+        rec.pop("approximate", None)
+        rec["occasion"] = self.pick("events")
+        partial = self.rng.random() < 0.3
+        if partial:
+            rec["partial"] = True
+            evidence = f"{self.names[speaker]} said that “{text}” during the meeting."
+        else:
+            evidence = f"“{text},” said {self.names[speaker]}."
+        rec["evidence"] = [evidence]
+        self.add("quotes", rec)
+
+    def other(self, key: str) -> None:
+        """One record of a small collection: trade, goods, missions and the rest."""
+        rng, rec = self.rng, {"id": self.new_id(key)}
+        if key == "trade":
+            year = rng.randint(2000, 2024)
+            value = rng.randint(50, 900)
+            rec.update(date=f"{year}", amount={})
+            rec["amount"].update(
+                value=value * 1_000_000,
+                currency="USD",
+                qualifier=rng.choice(["exact", "around", "more than"]),
+                as_stated=f"${value} million",
+            )
+            rec["record_high"] = rng.random() < 0.1
+            sentence = f"trade reached ${value} million in {year}"
+        elif key == "goods":
+            name = rng.choice(GOODS)
+            rec.update(name=name, direction=rng.choice(["export", "import"]))
+            rec["countries"] = [self.pick("countries")]
+            sentence = f"Kazakhstan trades {name}"
+        elif key == "missions":
+            self.date(rec)
+            count = rng.randint(1, 12)
+            rec.update(type=rng.choice(["diplomatic missions", "honorary consuls"]), country=KZ)
+            rec["count"] = count
+            sentence = f"Kazakhstan has {count} {rec['type']} in Africa"
+        elif key == "memberships":
+            self.date(rec)
+            country, org = self.pick("countries"), self.pick("organizations")
+            rec.update(member=country, organization=org, status="observer")
+            rec["since"] = f"{rng.randint(1995, 2024)}"
+            sentence = f"{self.names[country]} is an observer of the {self.names[org]}"
+        elif key == "strategies":
+            start = rng.randint(2020, 2030)
+            rec.update(date=f"{start}", end=f"{start + 5}", name=f"Africa Strategy {start}")
+            rec.update(owner=self.pick("organizations"), status="currently developing")
+            sentence = f"developing a strategy for {start}-{start + 5}"
+        elif key == "figures":
+            value = rng.randint(1, 54)
+            rec.update(subject="African states among UN members", value=value, total=193)
+            rec["organization"] = self.pick("organizations")
+            sentence = f"{value} of the 193 UN members are African states"
+        elif key == "initiatives":
+            self.date(rec)
+            rec.update(name=f"Initiative {rec['id']}", organization=self.pick("organizations"))
+            rec.update(place=self.pick("places"), supported_by="most African countries")
+            sentence = "most African countries supported the initiative"
+        elif key == "areas":
+            name = rng.choice(AREAS)
+            rec.update(name=name, named_by=self.pick("people"))
+            sentence = f"cooperation in {name}"
+        else:  # statements
+            speaker = self.pick("people")
+            rec.update(speaker=speaker, date=f"{rng.randint(2015, 2025)}")
+            rec["text"] = "Africa is a priority of Kazakhstan's foreign policy"
+            sentence = f"{self.names[speaker]} said Africa is a priority"
+        rec["evidence"] = [sentence]
+        self.add(key, rec)
+
+
+def town(rng: random.Random) -> str:
+    return "".join(rng.choice(SYLLABLES) for _ in range(rng.randint(2, 3))).capitalize()
+
+
+def build(records: int, seed: int = 1) -> Rec:
+    """The whole fact file as plain data, with about ``records`` records."""
+    b = Builder(seed)
+    b.country("Kazakhstan", "KZ", ["Republic of Kazakhstan"])
+    for name, code, _capital, aliases in AFRICA:
+        b.country(name, code, aliases)
+    rest = max(records - len(b.data["countries"]), len(SHARES) + 1)
+    counts = {key: max(1, int(share * rest)) for key, share in SHARES.items()}
+    visits = max(1, rest - sum(counts.values()))
+
+    for city in KZ_CITIES:
+        b.place(city, KZ)
+    for name, _code, capital, _aliases in AFRICA:
+        b.place(capital, slug(name))
+    while len(b.data["places"]) < counts["places"]:
+        b.place(town(b.rng), b.pick("countries"))
+
+    aif = b.organization("Astana International Forum", "forum", KZ)
+    b.organization("African Union", "union", None, place=b.places_in["ethiopia"][0])
+    un = b.organization("United Nations", "international organization", None)
+    b.organization("UN General Assembly", "UN body", None, parent=un)
+    b.organization("Ministry of Foreign Affairs of Kazakhstan", "ministry", KZ)
+    b.organization("Samruk Kazyna Sovereign Wealth Fund", "fund", KZ, parent=aif)
+    while len(b.data["organizations"]) < counts["organizations"]:
+        country = b.pick("countries")
+        template, kind = b.rng.choice(ORG_TEMPLATES)
+        n = len(b.data["organizations"])
+        b.organization(
+            template.format(c=b.names[country]), kind, country, parent=f"organization-{n}"
+        )
+
+    for i in range(counts["people"]):
+        b.person(b.data["countries"][i % len(b.data["countries"])]["id"])
+    for _ in range(counts["events"]):
+        b.event()
+    for i in range(visits):
+        b.visit(slug(AFRICA[i % len(AFRICA)][0]))
+    for _ in range(counts["quotes"]):
+        b.quote()
+    for key in ["trade", "goods", "missions", "memberships", "strategies", "figures"]:
+        for _ in range(counts[key]):
+            b.other(key)
+    for key in ["initiatives", "areas", "statements"]:
+        for _ in range(counts[key]):
+            b.other(key)
+
+    article = {
+        "date": "2025-06-03",
+        "dateline": "Astana",
+        "source": "article.txt",
+        "evidence": ["date 2025-06-03 ASTANA"],
+    }
+    order = ["countries", "places", "people", "organizations", "visits", "events", "trade"]
+    order += ["goods", "missions", "memberships", "strategies", "figures", "initiatives"]
+    order += ["areas", "quotes", "statements"]
+    return {"article": article} | {key: b.data[key] for key in order}
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
+    parser.add_argument("--records", type=int, default=1000, help="about how many records")
+    parser.add_argument("-o", "--output", type=Path, required=True, help="YAML file to write")
+    parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    args = parser.parse_args(argv)
+    if args.records < 1:
+        parser.error("--records must be at least 1")
+    start = time.perf_counter()
+    data = build(args.records, args.seed)
+    with args.output.open("w", encoding="utf-8") as out:
+        yaml.dump(data, out, Dumper=NoAliasDumper, sort_keys=False, allow_unicode=True)
+    total = sum(len(v) for k, v in data.items() if k != "article")
+    elapsed = time.perf_counter() - start
+    print(f"wrote {total} records to {args.output} in {elapsed:.1f} s", file=sys.stderr)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

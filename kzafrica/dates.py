@@ -1,0 +1,54 @@
+"""ISO 8601 dates at the precision the article gives: ``2015``, ``2025-02``, ``2025-05-28``.
+
+A small parser for exactly this subset (the ``edtf`` package is slow and mis-handles
+several forms). A partial date stands for the span of days it covers, so ``2025-05``
+is 2025-05-01 to 2025-05-31; filters compare spans, never points.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+import re
+
+_PATTERN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+
+
+class DateError(ValueError):
+    """A string that is not a date of the accepted forms."""
+
+
+def span(text: str) -> tuple[dt.date, dt.date]:
+    """Return the first and last day that ``text`` (YYYY, YYYY-MM or YYYY-MM-DD) covers."""
+    match = _PATTERN.fullmatch(text)
+    if match is None:
+        raise DateError(f"'{text}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+    year = int(match[1])
+    if year < 1:
+        raise DateError(f"'{text}' is not a date: the year must be 0001 or later")
+    if match[2] is None:
+        return dt.date(year, 1, 1), dt.date(year, 12, 31)
+    month = int(match[2])
+    if not 1 <= month <= 12:
+        raise DateError(f"'{text}' is not a date: month {month:02d} does not exist")
+    last = calendar.monthrange(year, month)[1]
+    if match[3] is None:
+        return dt.date(year, month, 1), dt.date(year, month, last)
+    day = int(match[3])
+    if not 1 <= day <= last:
+        raise DateError(f"'{text}' is not a date: {year:04d}-{month:02d} has no day {day:02d}")
+    return dt.date(year, month, day), dt.date(year, month, day)
+
+
+def record_span(date: str, end: str | None = None) -> tuple[dt.date, dt.date]:
+    """The days a record covers: its ``date``, extended to the last day of ``end``."""
+    first, last = span(date)
+    if end is not None:
+        last = span(end)[1]
+    return first, last
+
+
+def overlaps(date: str, end: str | None, since: dt.date | None, until: dt.date | None) -> bool:
+    """True when the record's span shares at least one day with the window."""
+    first, last = record_span(date, end)
+    return (since is None or last >= since) and (until is None or first <= until)

@@ -1,0 +1,511 @@
+"""The shape of facts.yaml: Pydantic models, the single source of truth for it.
+
+Every record has a readable ``id`` and ``evidence`` (verbatim excerpts of the article).
+References between records are ids, typed with :class:`Ref` so that validation can
+reject unknown ids and ids of the wrong kind. Models are strict (no coercion of wrong
+types), frozen, and reject unknown fields.
+"""
+
+from __future__ import annotations
+
+import re
+import typing
+from collections.abc import Iterator
+from dataclasses import dataclass
+from typing import Annotated, Any, ClassVar, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from kzafrica import dates
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Marks a field whose value is the id of a record of ``kind``."""
+
+    kind: str
+
+
+# Characters that could take over a terminal or disguise text: C0/C1 controls, DEL,
+# bidirectional overrides and isolates, line/paragraph separators, zero-width marks,
+# and lone surrogates (which no terminal encoding can print).
+_UNSAFE = re.compile(
+    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+def _safe_text(value: str) -> str:
+    bad = _UNSAFE.search(value)
+    if bad:
+        raise ValueError(
+            f"contains the control character U+{ord(bad.group()):04X};"
+            " write plain text (whitespace other than spaces is not allowed)"
+        )
+    if not value.strip():
+        raise ValueError("is empty or only whitespace")
+    if value != value.strip():
+        raise ValueError("has leading or trailing whitespace")
+    return value
+
+
+def _check_date(value: str) -> str:
+    dates.span(value)  # raises DateError, a ValueError, with a clear message
+    return value
+
+
+def _year_as_text(value: object) -> object:
+    # An unquoted year (`date: 2015`) arrives from YAML as an int; it means the same date.
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return str(value)
+    return value
+
+
+Text = Annotated[str, AfterValidator(_safe_text)]
+Id = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+Date = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_check_date)]
+Excerpt = Annotated[str, AfterValidator(_safe_text)]
+
+CountryRef = Annotated[Id, Ref("country")]
+PlaceRef = Annotated[Id, Ref("place")]
+PersonRef = Annotated[Id, Ref("person")]
+OrgRef = Annotated[Id, Ref("organization")]
+EventRef = Annotated[Id, Ref("event")]
+
+
+# Whether an event has happened (by the article's date) or is only expected.
+Status = Literal["held", "planned"]
+
+
+class Strict(BaseModel):
+    """Base configuration: strict types, no unknown fields, immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class Record(Strict):
+    """Fields every record has."""
+
+    kind: ClassVar[str]
+    id: Id = Field(description="Stable, readable identifier, unique across all records.")
+    evidence: list[Excerpt] = Field(
+        min_length=1,
+        description="Verbatim excerpts of the article that state this record.",
+    )
+
+
+class Dated(Strict):
+    """Fields of records that happen at a time, at the precision the article gives."""
+
+    date: Date | None = Field(
+        default=None, description="ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD."
+    )
+    end: Date | None = Field(default=None, description="Last day of a range, same forms as `date`.")
+    approximate: bool = Field(
+        default=False, description="True when the article gives the time only roughly."
+    )
+    as_stated: Text | None = Field(
+        default=None, description="The article's own words for the time or figure."
+    )
+
+    @model_validator(mode="after")
+    def _range_in_order(self) -> Dated:
+        if self.end is not None:
+            if self.date is None:
+                raise ValueError("a range needs `date` as well as `end`")
+            if dates.span(self.end)[1] < dates.span(self.date)[0]:
+                raise ValueError(f"range ends ({self.end}) before it starts ({self.date})")
+        return self
+
+
+class Article(Strict):
+    """The article itself: its date and dateline."""
+
+    date: Date
+    dateline: Text
+    source: Text = Field(description="File name of the shipped copy, in kzafrica/sources/.")
+    evidence: list[Excerpt] = Field(min_length=1)
+
+
+class Country(Record):
+    """A country the article names."""
+
+    kind: ClassVar[str] = "country"
+    name: Text
+    code: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code.")
+    aliases: list[Text] = Field(default=[], description="Other names the article uses.")
+
+
+class Place(Record):
+    """A city the article names."""
+
+    kind: ClassVar[str] = "place"
+    name: Text
+    country: CountryRef
+
+
+class Person(Record):
+    """A named person with the role the article gives them."""
+
+    kind: ClassVar[str] = "person"
+    name: Text
+    role: Text = Field(description="The role exactly as the article states it.")
+    former: bool = Field(default=False, description="The article calls the role former.")
+    country: CountryRef
+    organization: OrgRef | None = None
+
+
+# What sort of body an organization is.
+OrgType = Literal[
+    "ministry",
+    "fund",
+    "agency",
+    "forum",
+    "union",
+    "international organization",
+    "UN body",
+]
+
+
+class Organization(Record):
+    """A ministry, fund, board, forum or multilateral body."""
+
+    kind: ClassVar[str] = "organization"
+    name: Text
+    type: OrgType
+    aliases: list[Text] = []
+    country: CountryRef | None = None
+    place: PlaceRef | None = None
+    parent: OrgRef | None = Field(default=None, description="The body this one belongs to.")
+
+
+# The rank of the visitor.
+Level = Literal["head of state", "minister", "envoy", "dignitary"]
+
+
+# What sort of visit it was.
+VisitForm = Literal["visit", "official visit", "delegation", "forum attendance"]
+
+
+class Visit(Record, Dated):
+    """A visit between Kazakhstan and an African country, held or planned."""
+
+    kind: ClassVar[str] = "visit"
+    status: Status
+    form: VisitForm
+    level: Level
+    visitors: list[PersonRef] = Field(default=[], description="Named visitors.")
+    visitor_role: Text | None = Field(
+        default=None, description="The visitor's role, where the article names no one."
+    )
+    origin: list[CountryRef] = Field(min_length=1, description="Country the visitors came from.")
+    destination: CountryRef
+    place: PlaceRef | None = None
+    occasion: OrgRef | None = Field(default=None, description="The forum attended, if any.")
+    ordinal: int | None = Field(default=None, ge=1, description="2 for a second visit.")
+    note: Text | None = Field(default=None, description="The article's own words on it.")
+
+    @model_validator(mode="after")
+    def _someone_visits(self) -> Visit:
+        if not self.visitors and self.visitor_role is None:
+            raise ValueError("a visit needs `visitors` or `visitor_role`")
+        return self
+
+
+# What sort of event it was.
+EventType = Literal[
+    "meeting",
+    "address",
+    "agreement",
+    "press briefing",
+    "shipment",
+    "exhibition",
+    "election",
+    "establishment",
+]
+
+
+class Event(Record, Dated):
+    """A meeting, address, agreement, briefing, shipment or other event."""
+
+    kind: ClassVar[str] = "event"
+    type: EventType
+    status: Status
+    title: Text = Field(description="A short name for the event in the article's words.")
+    people: list[PersonRef] = []
+    countries: list[CountryRef] = []
+    organizations: list[OrgRef] = []
+    place: PlaceRef | None = None
+    subject: Text | None = None
+    note: Text | None = Field(default=None, description="The article's own words on it.")
+
+
+# How an amount relates to the true figure, as the article says it.
+Qualifier = Literal["exact", "around", "more than"]
+
+
+class Amount(Strict):
+    """A sum of money: whole currency units, currency, and the article's qualifier."""
+
+    value: int = Field(ge=0, description="Whole currency units: $783 million is 783000000.")
+    currency: Literal["USD"] = Field(description="ISO 4217 code.")
+    qualifier: Qualifier
+    as_stated: Text = Field(description="The figure in the article's words.")
+
+
+class Trade(Record, Dated):
+    """Kazakhstan's trade volume with African countries in one year."""
+
+    kind: ClassVar[str] = "trade"
+    date: Date
+    amount: Amount
+    record_high: bool = Field(default=False, description="The article calls it a record.")
+    note: Text | None = Field(default=None, description="The article's own words on it.")
+
+
+# Which way goods go, seen from Kazakhstan.
+Direction = Literal["export", "import"]
+
+
+class Goods(Record, Dated):
+    """Goods Kazakhstan exports to or imports from Africa."""
+
+    kind: ClassVar[str] = "goods"
+    name: Text
+    direction: Direction
+    countries: list[CountryRef] = Field(
+        default=[],
+        description="Countries the article ties these goods to; empty for Africa.",
+    )
+    note: Text | None = Field(default=None, description="The article's own words on it.")
+
+
+# Embassies and the like, or honorary consuls.
+MissionType = Literal["diplomatic missions", "honorary consuls"]
+
+
+class Mission(Record, Dated):
+    """Kazakhstan's diplomatic presence in Africa at a time."""
+
+    kind: ClassVar[str] = "mission"
+    type: MissionType
+    country: CountryRef
+    count: int | None = Field(default=None, ge=0)
+    description: Text | None = None
+
+
+class Membership(Record, Dated):
+    """A country's status in an organization, with its start."""
+
+    kind: ClassVar[str] = "membership"
+    member: CountryRef
+    organization: OrgRef
+    status: Text = Field(description="e.g. observer")
+    since: Date | None = None
+
+
+class Strategy(Record, Dated):
+    """A strategy being prepared, with the period it covers (date to end)."""
+
+    kind: ClassVar[str] = "strategy"
+    name: Text
+    owner: OrgRef
+    status: Text = Field(description="The article's words, e.g. currently developing.")
+
+
+class Figure(Record):
+    """A number the article states, such as African states among UN members."""
+
+    kind: ClassVar[str] = "figure"
+    subject: Text
+    value: int = Field(ge=0)
+    total: int | None = Field(default=None, ge=0, description="The whole it is part of.")
+    organization: OrgRef | None = None
+    note: Text | None = Field(default=None, description="The article's own words on it.")
+
+
+class Initiative(Record):
+    """A Kazakh international initiative that African countries supported."""
+
+    kind: ClassVar[str] = "initiative"
+    name: Text
+    event: EventRef = Field(description="The event the initiative was.")
+    supported_by: Text
+    announced_by: PersonRef | None = None
+
+
+class Area(Record):
+    """A field of cooperation the article names."""
+
+    kind: ClassVar[str] = "area"
+    name: Text
+    named_by: PersonRef | None = None
+    note: Text | None = Field(default=None, description="The article's own words on it.")
+
+
+class Said(Record):
+    """Words someone said, or the article says: the text must stand in the evidence."""
+
+    speaker: PersonRef | None = None
+    text: Text = Field(description="The exact words, without the quotation marks.")
+    date: Date | None = None
+
+    @model_validator(mode="after")
+    def _text_in_evidence(self) -> Said:
+        if not any(self.text in excerpt for excerpt in self.evidence):
+            raise ValueError("`text` must occur verbatim in one of the `evidence` excerpts")
+        return self
+
+
+class Quote(Said):
+    """A direct quote: the speaker's exact words."""
+
+    kind: ClassVar[str] = "quote"
+    speaker: PersonRef
+    occasion: EventRef | None = None
+    partial: bool = Field(default=False, description="A fragment quoted inside a sentence.")
+
+
+class Statement(Said):
+    """A claim the article reports without quotation marks; no speaker: the article's own."""
+
+    kind: ClassVar[str] = "statement"
+
+
+# Collection key in facts.yaml -> model. The order is the order of output and schema.
+COLLECTIONS: dict[str, type[Record]] = {
+    "countries": Country,
+    "places": Place,
+    "people": Person,
+    "organizations": Organization,
+    "visits": Visit,
+    "events": Event,
+    "trade": Trade,
+    "goods": Goods,
+    "missions": Mission,
+    "memberships": Membership,
+    "strategies": Strategy,
+    "figures": Figure,
+    "initiatives": Initiative,
+    "areas": Area,
+    "quotes": Quote,
+    "statements": Statement,
+}
+
+Loc = tuple[str | int, ...]
+
+
+class ReferenceProblems(Exception):
+    """Reference errors found after every record validated; each with its location.
+
+    Not a ValueError on purpose: pydantic lets it through unwrapped, so the loader can
+    map each location to a line.
+    """
+
+    def __init__(self, problems: list[tuple[Loc, str]]) -> None:
+        super().__init__(f"{len(problems)} reference problem(s)")
+        self.problems = problems
+
+
+def _ref_kind(annotation: Any) -> tuple[str, bool] | None:
+    """The kind a field refers to and whether it holds a list, or None for no reference."""
+    for arg in typing.get_args(annotation):
+        if isinstance(arg, Ref):
+            return arg.kind, False
+        found = _ref_kind(arg)
+        if found is not None:
+            return found[0], found[1] or typing.get_origin(annotation) is list
+    return None
+
+
+def reference_fields(model: type[BaseModel]) -> dict[str, str]:
+    """Field name -> kind it refers to, for every reference field of ``model``."""
+    out: dict[str, str] = {}
+    for name, field in model.model_fields.items():
+        marks = [m for m in field.metadata if isinstance(m, Ref)]
+        if marks:
+            out[name] = marks[0].kind
+        else:
+            found = _ref_kind(field.annotation)
+            if found is not None:
+                out[name] = found[0]
+    return out
+
+
+class Facts(Strict):
+    """The whole of facts.yaml."""
+
+    article: Article
+    countries: list[Country] = Field(min_length=1)
+    places: list[Place] = []
+    people: list[Person] = []
+    organizations: list[Organization] = []
+    visits: list[Visit] = []
+    events: list[Event] = []
+    trade: list[Trade] = []
+    goods: list[Goods] = []
+    missions: list[Mission] = []
+    memberships: list[Membership] = []
+    strategies: list[Strategy] = []
+    figures: list[Figure] = []
+    initiatives: list[Initiative] = []
+    areas: list[Area] = []
+    quotes: list[Quote] = []
+    statements: list[Statement] = []
+
+    def records(self) -> Iterator[tuple[str, int, Record]]:
+        """Every record with its collection key and index."""
+        for key in COLLECTIONS:
+            for index, record in enumerate(getattr(self, key)):
+                yield key, index, record
+
+    @model_validator(mode="after")
+    def _references_resolve(self) -> Facts:
+        problems: list[tuple[Loc, str]] = []
+        kinds: dict[str, str] = {}
+        for key, index, record in self.records():
+            if record.id in kinds:
+                problems.append(((key, index, "id"), f"duplicate id '{record.id}'"))
+            else:
+                kinds[record.id] = record.kind
+        for key, index, record in self.records():
+            for field, want in REFERENCES[key].items():
+                value = getattr(record, field)
+                targets = value if isinstance(value, list) else [value]
+                for position, target in enumerate(targets):
+                    if target is None:
+                        continue
+                    loc: Loc = (key, index, field)
+                    if isinstance(value, list):
+                        loc += (position,)
+                    got = kinds.get(target)
+                    if got is None:
+                        problems.append((loc, f"'{record.id}' refers to unknown id '{target}'"))
+                    elif got != want:
+                        problems.append(
+                            (
+                                loc,
+                                f"'{record.id}' refers to '{target}', a {got}, not a {want}",
+                            )
+                        )
+        if problems:
+            raise ReferenceProblems(problems)
+        return self
+
+
+# Collection key -> {field: kind referred to}; derived from the models once.
+REFERENCES: dict[str, dict[str, str]] = {
+    key: reference_fields(model) for key, model in COLLECTIONS.items()
+}
+KINDS: dict[str, str] = {key: model.kind for key, model in COLLECTIONS.items()}
+
+
+def json_schema() -> dict[str, Any]:
+    """The JSON Schema of facts.yaml."""
+    return Facts.model_json_schema()
