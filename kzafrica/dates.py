@@ -11,7 +11,7 @@ import calendar
 import datetime as dt
 import re
 
-_PATTERN = re.compile(r"(\d{4})(?:-(\d{2})(?:-(\d{2}))?)?")
+_PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 
 class DateError(ValueError):
@@ -22,7 +22,8 @@ def span(text: str) -> tuple[dt.date, dt.date]:
     """Return the first and last day that ``text`` (YYYY, YYYY-MM or YYYY-MM-DD) covers."""
     match = _PATTERN.fullmatch(text)
     if match is None:
-        raise DateError(f"'{text}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
+        shown = text if len(text) <= 40 and text.isprintable() else repr(text[:40])
+        raise DateError(f"'{shown}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
     year = int(match[1])
     if year < 1:
         raise DateError(f"'{text}' is not a date: the year must be 0001 or later")

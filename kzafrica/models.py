@@ -139,6 +139,7 @@ class Country(Record):
     kind: ClassVar[str] = "country"
     name: Text
     code: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code.")
+    code3: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code.")
     aliases: list[Text] = Field(default=[], description="Other names the article uses.")
 
 
@@ -199,7 +200,7 @@ class Visit(Record, Dated):
     kind: ClassVar[str] = "visit"
     status: Status
     form: VisitForm
-    level: Level
+    level: Level | None = Field(default=None, description="None where the article does not say.")
     visitors: list[PersonRef] = Field(default=[], description="Named visitors.")
     visitor_role: Text | None = Field(
         default=None, description="The visitor's role, where the article names no one."
@@ -237,7 +238,7 @@ class Event(Record, Dated):
     kind: ClassVar[str] = "event"
     type: EventType
     status: Status
-    title: Text = Field(description="A short name for the event in the article's words.")
+    title: Text = Field(description="A short name for the event.")
     people: list[PersonRef] = []
     countries: list[CountryRef] = []
     organizations: list[OrgRef] = []
@@ -306,8 +307,7 @@ class Membership(Record, Dated):
     kind: ClassVar[str] = "membership"
     member: CountryRef
     organization: OrgRef
-    status: Text = Field(description="e.g. observer")
-    since: Date | None = None
+    status: Text = Field(description="e.g. observer; `date` is when it began.")
 
 
 class Strategy(Record, Dated):
@@ -373,7 +373,7 @@ class Quote(Said):
 
 
 class Statement(Said):
-    """A claim the article reports without quotation marks; no speaker: the article's own."""
+    """A claim reported without quotation marks: someone's, or with no speaker the article's own."""
 
     kind: ClassVar[str] = "statement"
 

@@ -1,0 +1,807 @@
+"""The command line: Typer wiring only. The one place that prints and picks exit codes.
+
+Exit codes: 0 success (an empty result too), 1 invalid data file, 2 usage error,
+130 interrupted, 141 output pipe closed. Every error is printed as plain text on stderr,
+one line per problem, never through Rich and never with a traceback.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from collections.abc import Callable, Iterator
+from enum import Enum
+from typing import Annotated, Any, NoReturn
+
+import typer
+from typer.core import TyperGroup
+
+from kzafrica import __version__, query, render, store
+from kzafrica.errors import DataError, UsageError
+from kzafrica.query import Facts, Record
+from kzafrica.render import Column, Result, View, text
+
+# The format choices are the render registry's names: a new format needs no CLI change.
+Format = Enum("Format", [(name, name) for name in render.FORMATS], type=str)  # type: ignore[misc]
+TABLE = Format("table")
+
+
+def _say(message: str) -> None:
+    """One line on stderr, as plain text (no markup is ever interpreted)."""
+    sys.stderr.write(f"kzafrica: {message}\n")
+    sys.stderr.flush()
+
+
+class _Group(TyperGroup):
+    """Turns every failure into one line on stderr and an exit code, for the installed
+    command and for tests alike."""
+
+    def main(  # type: ignore[override]
+        self,
+        args: list[str] | None = None,
+        prog_name: str | None = None,
+        complete_var: str | None = None,
+        standalone_mode: bool = True,
+        **extra: Any,
+    ) -> Any:
+        from typer._click import exceptions as click_errors  # Typer 0.28 vendors Click
+
+        code = 0
+        try:
+            result = super().main(
+                args=args,
+                prog_name=prog_name or "kzafrica",
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+            code = result if isinstance(result, int) else 0
+        except click_errors.NoArgsIsHelpError as exc:
+            sys.stdout.write(exc.ctx.get_help() + "\n" if exc.ctx else "")
+        except click_errors.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "kzafrica"
+            _say(f"{_one_line(exc.format_message())} (see '{command} --help')")
+            code = 2
+        except click_errors.ClickException as exc:
+            _say(_one_line(exc.format_message()))
+            code = exc.exit_code
+        except typer.Abort:
+            _say("interrupted")
+            code = 130
+        if standalone_mode:
+            sys.exit(code)
+        return code
+
+
+def _one_line(message: str) -> str:
+    return " ".join(query.printable(part, limit=400).strip("'") for part in message.split())
+
+
+app = typer.Typer(
+    cls=_Group,
+    name="kzafrica",
+    help="Facts about Kazakhstan–Africa relations from one article (2025-06-03, Astana), "
+    "each with its source sentence.",
+    epilog="Data: the shipped facts, or --data FILE, or $KZAFRICA_DATA. "
+    "Exit codes: 0 ok, 1 invalid data file, 2 usage error.",
+    no_args_is_help=True,
+    rich_markup_mode=None,
+    pretty_exceptions_enable=False,
+    context_settings={"help_option_names": ["-h", "--help"]},
+)
+
+
+class _State:
+    """Per-run state: which data file, and the facts once loaded."""
+
+    def __init__(self, data: str | None) -> None:
+        self.data = data
+        self._facts: Facts | None = None
+
+    def facts(self) -> Facts:
+        if self._facts is None:
+            self._facts = Facts(store.load(self.data))
+        return self._facts
+
+
+def _version(value: bool) -> None:
+    if value:
+        sys.stdout.write(f"kzafrica {__version__}\n")
+        raise typer.Exit()
+
+
+@app.callback()
+def _root(
+    ctx: typer.Context,
+    data: Annotated[
+        str | None,
+        typer.Option(
+            "--data",
+            metavar="FILE",
+            help="Read facts from FILE instead of the shipped facts.yaml ($KZAFRICA_DATA too).",
+        ),
+    ] = None,
+    version: Annotated[
+        bool,
+        typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
+    ] = False,
+) -> None:
+    ctx.obj = _State(data)
+
+
+def _run(ctx: typer.Context, answer: Callable[[Facts], Result], out: render.Options) -> None:
+    """Load the facts, answer, render; map every failure to its message and exit code."""
+    try:
+        result = answer(ctx.ensure_object(_State).facts())
+        render.write(result, out, sys.stdout)
+        sys.stdout.flush()
+    except UsageError as exc:
+        _fail(str(exc), 2)
+    except DataError as exc:
+        for problem in exc.problems:
+            sys.stderr.write(problem.render(exc.file) + "\n")
+        _fail(f"{exc.file}: invalid facts file; run 'kzafrica validate {exc.file}'", 1)
+    except KeyboardInterrupt:
+        _fail("interrupted", 130)
+    except BrokenPipeError:
+        _pipe_closed()
+
+
+def _fail(message: str, code: int) -> NoReturn:
+    _say(message)
+    raise typer.Exit(code)
+
+
+def _pipe_closed() -> NoReturn:
+    # The reader went away (`| head`). Point stdout at /dev/null so that the interpreter's
+    # final flush cannot fail again, and exit as a process killed by SIGPIPE would.
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    with contextlib.suppress(OSError, ValueError):  # ValueError: a test runner's buffer
+        os.dup2(devnull, sys.stdout.fileno())
+    raise typer.Exit(141)
+
+
+# -- shared options ---------------------------------------------------------------------
+
+FormatOption = Annotated[
+    Format,
+    typer.Option("--format", "-f", help="Output format: a table for people, the rest for scripts."),
+]
+JsonOption = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
+FieldsOption = Annotated[
+    str | None,
+    typer.Option("--fields", metavar="A,B,C", help="Only these fields (dotted paths allowed)."),
+]
+CiteOption = Annotated[bool, typer.Option("--cite", help="Add the evidence column to tables.")]
+SinceOption = Annotated[
+    str | None, typer.Option("--since", metavar="DATE", help="On or after YYYY[-MM[-DD]].")
+]
+UntilOption = Annotated[
+    str | None, typer.Option("--until", metavar="DATE", help="On or before YYYY[-MM[-DD]].")
+]
+
+
+def _complete_country(incomplete: str) -> Iterator[str]:
+    try:
+        facts = Facts(store.load(None))
+    except DataError:
+        return
+    for record in facts.records("countries"):
+        if query.fold(record["name"]).startswith(query.fold(incomplete)):
+            yield record["name"]
+
+
+def _complete_id(ctx: typer.Context, incomplete: str) -> Iterator[str]:
+    try:
+        facts = Facts(store.load(ctx.obj.data if isinstance(ctx.obj, _State) else None))
+    except DataError:
+        return
+    yield from (i for i in facts.by_id if i.startswith(incomplete))
+
+
+CountryOption = Annotated[
+    str | None,
+    typer.Option(
+        "--country",
+        "-c",
+        metavar="COUNTRY",
+        help="Name, ISO code or demonym (Rwanda, RW, RWA, Rwandan).",
+        autocompletion=_complete_country,
+    ),
+]
+
+
+def _options(fmt: Format, json_: bool, fields: str | None, cite: bool) -> render.Options:
+    picked = tuple(f.strip() for f in (fields or "").split(",") if f.strip())
+    return render.Options(format="json" if json_ else str(fmt.value), fields=picked, cite=cite)
+
+
+def _country(facts: Facts, value: str | None) -> query.CountryMatch | None:
+    return None if value is None else query.resolve_country(facts, value)
+
+
+def _title(base: str, country: query.CountryMatch | None = None, **filters: str | None) -> str:
+    parts = [f"country {country.name}"] if country else []
+    parts += [f"{k} {query.printable(v).strip(chr(39))}" for k, v in filters.items() if v]
+    return f"{base} ({', '.join(parts)})" if parts else base
+
+
+# -- cells ------------------------------------------------------------------------------
+
+
+def when(record: Record) -> str:
+    """A record's date as a person reads it: ranges with an arrow, ~ when approximate."""
+    date = record.get("date")
+    if not date:
+        return ""
+    shown = f"{date} → {record['end']}" if record.get("end") else str(date)
+    return f"~{shown}" if record.get("approximate") else shown
+
+
+def _who(record: Record) -> str:
+    names = [v["name"] for v in record.get("visitors") or []]
+    return ", ".join(names) or str(record.get("visitor_role") or "")
+
+
+def _route(record: Record) -> str:
+    origin = ", ".join(c["name"] for c in record["origin"])
+    return f"{origin} → {record['destination']['name']}"
+
+
+def _id(record: Record) -> str:
+    return str(record["id"])
+
+
+ID = Column("ID", _id)
+WHEN = Column("When", when)
+
+
+# -- commands ---------------------------------------------------------------------------
+
+
+@app.command()
+def visits(
+    ctx: typer.Context,
+    country: CountryOption = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    status: Annotated[
+        str | None, typer.Option("--status", metavar="held|planned", help="held or planned.")
+    ] = None,
+    fmt: FormatOption = TABLE,
+    json_: JsonOption = False,
+    fields: FieldsOption = None,
+    cite: CiteOption = False,
+) -> None:
+    """Visits both ways, held or planned.
+
+    Who went where, when, at what level; --country matches either side.
+
+    \b
+    Examples:
+      kzafrica visits --country Rwanda
+      kzafrica visits --status planned --json
+      kzafrica visits --since 2025-05 --cite
+    """
+
+    def answer(facts: Facts) -> Result:
+        if status is not None and status not in ("held", "planned"):
+            raise UsageError(f"--status must be held or planned, not {query.printable(status)}")
+        match = _country(facts, country)
+        span = query.window(since, until)
+        on_side = query.touches(facts, match, ("origin", "destination"))
+        rows = query.select(
+            facts,
+            ["visits"],
+            where=lambda key, r: (
+                on_side(key, r) and span.admits(r) and (status is None or r["status"] == status)
+            ),
+        )
+        columns = (
+            WHEN,
+            Column("Visitor", _who),
+            Column("Route", _route),
+            Column("Level", lambda r: text(r.get("level")) or "—"),
+            Column("Status", lambda r: str(r["status"])),
+            ID,
+        )
+        title = _title("Visits", match, since=since, until=until, status=status)
+        return Result(rows, View(title, columns))
+
+    _run(ctx, answer, _options(fmt, json_, fields, cite))
+
+
+@app.command()
+def trade(
+    ctx: typer.Context,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    fmt: FormatOption = TABLE,
+    json_: JsonOption = False,
+    fields: FieldsOption = None,
+    cite: CiteOption = False,
+) -> None:
+    """Trade volume by year, with its qualifier.
+
+    Kazakhstan's trade with African countries; "around" and "surpassed" are kept.
+
+    \b
+    Examples:
+      kzafrica trade
+      kzafrica trade --since 2020 --json
+    """
+
+    def answer(facts: Facts) -> Result:
+        span = query.window(since, until)
+        rows = sorted(
+            query.select(facts, ["trade"], where=lambda key, r: span.admits(r)),
+            key=query.sort_key,
+        )
+        bars = render.Bars([r["amount"]["value"] for r in rows])
+        columns = (
+            Column("Year", when),
+            Column("Volume", lambda r: str(r["amount"]["as_stated"])),
+            Column("", lambda r: bars.bar(r["amount"]["value"])),
+            Column("Note", lambda r: text(r.get("note"))),
+        )
+        caption = "Bars are to scale; 'around' and 'surpassed' are the article's words."
+        return Result(rows, View(_title("Trade", since=since, until=until), columns, caption))
+
+    _run(ctx, answer, _options(fmt, json_, fields, cite))
+
+
+def _goods(ctx: typer.Context, direction: str, country: str | None, out: render.Options) -> None:
+    def answer(facts: Facts) -> Result:
+        match = _country(facts, country)
+        tied = query.touches(facts, match, ("countries",))
+        rows = query.select(
+            facts, ["goods"], where=lambda key, r: r["direction"] == direction and tied(key, r)
+        )
+        columns = (
+            Column("Goods", lambda r: str(r["name"])),
+            Column("Countries", lambda r: text(r.get("countries")) or "Africa"),
+            WHEN,
+            Column("Note", lambda r: text(r.get("note"))),
+        )
+        base = "Exports to Africa" if direction == "export" else "Imports from Africa"
+        return Result(rows, View(_title(base, match), columns))
+
+    _run(ctx, answer, out)
+
+
+@app.command()
+def exports(
+    ctx: typer.Context,
+    country: CountryOption = None,
+    fmt: FormatOption = TABLE,
+    json_: JsonOption = False,
+    fields: FieldsOption = None,
+    cite: CiteOption = False,
+) -> None:
+    """Goods Kazakhstan sells to Africa.
+
+    --country finds goods the article ties to a country.
+
+    \b
+    Examples:
+      kzafrica exports
+      kzafrica exports --country Morocco --cite
+    """
+    _goods(ctx, "export", country, _options(fmt, json_, fields, cite))
+
+
+@app.command()
+def imports(
+    ctx: typer.Context,
+    country: CountryOption = None,
+    fmt: FormatOption = TABLE,
+    json_: JsonOption = False,
+    fields: FieldsOption = None,
+    cite: CiteOption = False,
+) -> None:
+    """Goods Kazakhstan buys from Africa.
+
+    \b
+    Examples:
+      kzafrica imports
+      kzafrica imports --format csv
+    """
+    _goods(ctx, "import", country, _options(fmt, json_, fields, cite))
+
+
+@app.command()
+def people(
+    ctx: typer.Context,
+    country: CountryOption = None,
+    fmt: FormatOption = TABLE,
+    json_: JsonOption = False,
+    fields: FieldsOption = None,
+    cite: CiteOption = False,
+) -> None:
+    """People, their roles and countries.
+
+    Roles exactly as the article states them, "former" included.
+
+    \b
+    Examples:
+      kzafrica people
+      kzafrica people --country "Burkina Faso" --cite
+    """
+
+    def answer(facts: Facts) -> Result:
+        match = _country(facts, country)
+        rows = query.select(facts, ["people"], where=query.touches(facts, match, ("country",)))
+        columns = (
+            Column("Name", lambda r: str(r["name"])),
+            Column("Role", lambda r: ("former " if r.get("former") else "") + str(r["role"])),
+            Column("Country", lambda r: str(r["country"]["name"])),
+            ID,
+        )
+        return Result(rows, View(_title("People", match), columns))
+
+    _run(ctx, answer, _options(fmt, json_, fields, cite))
+
+
+@app.command()
+def quotes(
+    ctx: typer.Context,
+    speaker: Annotated[
+        str | None,
+        typer.Option("--speaker", "-s", metavar="NAME", help="Any part of the name, any accents."),
+    ] = None,
+    contains: Annotated[
+        str | None, typer.Option("--contains", metavar="TEXT", help="Words in the quote.")
+    ] = None,
+    fmt: FormatOption = TABLE,
+    json_: JsonOption = False,
+    fields: FieldsOption = None,
+    cite: CiteOption = False,
+) -> None:
+    """Direct quotes with speaker and date.
+
+    The date is given only where the article gives one.
+
+    \b
+    Examples:
+      kzafrica quotes --speaker kagame
+      kzafrica quotes --contains "middle power"
+      kzafrica quotes --speaker smadiyarov --json
+    """
+
+    def answer(facts: Facts) -> Result:
+        who = query.fold(speaker or "")
+        words = query.fold(contains or "")
+
+        def keep(key: str, r: Record) -> bool:
+            return who in query.fold(facts.name(r["speaker"])) and words in query.fold(r["text"])
+
+        rows = query.select(facts, ["quotes"], where=keep)
+        columns = (
+            Column("Speaker", lambda r: str(r["speaker"]["name"])),
+            Column("Date", when),
+            Column(
+                "Quote",
+                lambda r: ("…" if r.get("partial") else "") + f"“{r['text']}”",
+            ),
+            ID,
+        )
+        return Result(rows, View(_title("Quotes", speaker=speaker, contains=contains), columns))
+
+    _run(ctx, answer, _options(fmt, json_, fields, cite))
+
+
+@app.command()
+def countries(
+    ctx: typer.Context,
+    fmt: FormatOption = TABLE,
+    json_: JsonOption = False,
+    fields: FieldsOption = None,
+    cite: CiteOption = False,
+) -> None:
+    """Countries, ISO codes, records per country.
+
+    \b
+    Examples:
+      kzafrica countries
+      kzafrica countries --fields name,code,records --format csv
+    """
+
+    def answer(facts: Facts) -> Result:
+        columns = (
+            Column("Country", lambda r: str(r["name"])),
+            Column("ISO", lambda r: f"{r['code']} {r['code3']}"),
+            Column("Records", lambda r: str(r["records"])),
+        )
+        return Result(query.country_counts(facts), View("Countries", columns))
+
+    _run(ctx, answer, _options(fmt, json_, fields, cite))
+
+
+@app.command()
+def orgs(
+    ctx: typer.Context,
+    fmt: FormatOption = TABLE,
+    json_: JsonOption = False,
+    fields: FieldsOption = None,
+    cite: CiteOption = False,
+) -> None:
+    """Organizations, memberships and strategies.
+
+    Ministries, funds, forums, multilateral bodies, statuses and strategies.
+
+    \b
+    Examples:
+      kzafrica orgs
+      kzafrica orgs --json | jq '.[] | select(.kind == "membership")'
+    """
+
+    def answer(facts: Facts) -> Result:
+        rows = query.select(facts, ["organizations", "memberships", "strategies"])
+        columns = (
+            Column("Kind", lambda r: str(r["kind"])),
+            Column("Name", lambda r: query.describe(facts, r)),
+            Column("Type", lambda r: text(r.get("type") or r.get("status"))),
+            WHEN,
+            ID,
+        )
+        return Result(rows, View("Organizations and memberships", columns))
+
+    _run(ctx, answer, _options(fmt, json_, fields, cite))
+
+
+@app.command()
+def missions(
+    ctx: typer.Context,
+    fmt: FormatOption = TABLE,
+    json_: JsonOption = False,
+    fields: FieldsOption = None,
+    cite: CiteOption = False,
+) -> None:
+    """Diplomatic missions and honorary consuls.
+
+    \b
+    Examples:
+      kzafrica missions
+      kzafrica missions --json
+    """
+
+    def answer(facts: Facts) -> Result:
+        rows = query.select(facts, ["missions"])
+        columns = (
+            Column("Type", lambda r: str(r["type"])),
+            Column("When", when),
+            Column("Count", lambda r: text(r.get("count"))),
+            Column("As stated", lambda r: text(r.get("as_stated") or r.get("description"))),
+        )
+        return Result(rows, View("Diplomatic presence", columns))
+
+    _run(ctx, answer, _options(fmt, json_, fields, cite))
+
+
+@app.command()
+def events(
+    ctx: typer.Context,
+    country: CountryOption = None,
+    kind: Annotated[
+        str | None,
+        typer.Option("--kind", "-k", metavar="KIND", help="visit, event, trade, quote, …"),
+    ] = None,
+    since: SinceOption = None,
+    until: UntilOption = None,
+    fmt: FormatOption = TABLE,
+    json_: JsonOption = False,
+    fields: FieldsOption = None,
+    cite: CiteOption = False,
+) -> None:
+    """Every dated record as one timeline.
+
+    A record matches a --since/--until window when its date or range overlaps it.
+
+    \b
+    Examples:
+      kzafrica events
+      kzafrica events --country Morocco
+      kzafrica events --kind visit --since 2025 --json
+    """
+
+    def answer(facts: Facts) -> Result:
+        keys = query.dated_collections(facts)
+        if kind is not None:
+            kinds = {facts.kind(k): k for k in facts.collections}
+            if kind not in kinds:
+                raise UsageError(
+                    f"unknown kind {query.printable(kind)}; choose from {', '.join(kinds)}"
+                )
+            keys = [kinds[kind]] if kinds[kind] in keys else []
+        match = _country(facts, country)
+        span = query.window(since, until)
+        mentions = query.touches(facts, match)
+        rows = sorted(
+            query.select(
+                facts,
+                keys,
+                where=lambda key, r: bool(r.get("date")) and span.admits(r) and mentions(key, r),
+            ),
+            key=query.sort_key,
+        )
+        columns = (
+            WHEN,
+            Column("Kind", lambda r: str(r["kind"])),
+            Column("What", lambda r: query.describe(facts, r)),
+            Column("Status", lambda r: text(r.get("status"))),
+            ID,
+        )
+        title = _title("Timeline", match, kind=kind, since=since, until=until)
+        return Result(rows, View(title, columns))
+
+    _run(ctx, answer, _options(fmt, json_, fields, cite))
+
+
+@app.command()
+def search(
+    ctx: typer.Context,
+    words: Annotated[
+        str, typer.Argument(metavar="TEXT", help="Text to find, any case or accents.")
+    ],
+    fmt: FormatOption = TABLE,
+    json_: JsonOption = False,
+    fields: FieldsOption = None,
+    cite: CiteOption = False,
+) -> None:
+    """Find records by text, any case or accents.
+
+    \b
+    Examples:
+      kzafrica search grain
+      kzafrica search traore --cite
+    """
+
+    def answer(facts: Facts) -> Result:
+        rows = query.search(facts, words)
+        columns = (
+            Column("Kind", lambda r: str(r["kind"])),
+            Column("What", lambda r: query.describe(facts, r)),
+            ID,
+        )
+        return Result(rows, View(_title("Search", text=words), columns))
+
+    _run(ctx, answer, _options(fmt, json_, fields, cite))
+
+
+@app.command()
+def show(
+    ctx: typer.Context,
+    record_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A record id.", autocompletion=_complete_id)
+    ],
+    fmt: FormatOption = TABLE,
+    json_: JsonOption = False,
+    fields: FieldsOption = None,
+    cite: CiteOption = True,
+) -> None:
+    """One record: every field, evidence, links.
+
+    Shows the records it references and the records that refer to it.
+
+    \b
+    Examples:
+      kzafrica show visit-kagame-2025
+      kzafrica show paul-kagame --json
+    """
+
+    def answer(facts: Facts) -> Result:
+        record = query.show(facts, record_id)
+        return Result(record, View(f"{record['kind']} {record['id']}"))
+
+    _run(ctx, answer, _options(fmt, json_, fields, cite))
+
+
+@app.command()
+def summary(
+    ctx: typer.Context,
+    fmt: FormatOption = TABLE,
+    json_: JsonOption = False,
+    fields: FieldsOption = None,
+) -> None:
+    """A one-screen overview for newcomers.
+
+    Counts, the trade trend, the latest and the upcoming events.
+
+    \b
+    Examples:
+      kzafrica summary
+      kzafrica summary --json
+    """
+
+    def answer(facts: Facts) -> Result:
+        data = query.summary(facts)
+        view = View("kzafrica: Kazakhstan–Africa relations at a glance", pairs=_summary_rows)
+        return Result(data, view)
+
+    _run(ctx, answer, _options(fmt, json_, fields, False))
+
+
+@app.command()
+def validate(
+    ctx: typer.Context,
+    path: Annotated[
+        str | None,
+        typer.Argument(metavar="[PATH]", help="The file to check (default: the data in use)."),
+    ] = None,
+) -> None:
+    """Check a facts file, with line numbers.
+
+    Prints 'ok: N records', or every problem as FILE:LINE:COL: field: message.
+
+    \b
+    Examples:
+      kzafrica validate
+      kzafrica validate my-facts.yaml
+    """
+    file = store.choose(path or ctx.ensure_object(_State).data)
+    try:
+        dataset = store.validate(file, store.read_bytes(file))
+    except DataError as exc:
+        for problem in exc.problems:
+            sys.stderr.write(problem.render(exc.file) + "\n")
+        _fail(f"{len(exc.problems)} problem(s) in {file}", 1)
+    count = sum(len(v) for v in dataset.facts.values() if isinstance(v, list))
+    sys.stdout.write(f"ok: {count} records\n")
+
+
+@app.command()
+def schema() -> None:
+    """Print the JSON Schema of facts.yaml.
+
+    \b
+    Examples:
+      kzafrica schema > facts.schema.json
+    """
+    import json
+
+    from kzafrica.models import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+def _summary_rows(data: Record) -> list[tuple[str, str]]:
+    article = data["article"]
+    counts = " · ".join(f"{n} {key}" for key, n in data["counts"].items() if n)
+    bars = render.Bars([t["value"] for t in data["trade"]], width=12)
+
+    def item(r: Record) -> str:
+        return f"{when(r)}  {r['name']}  [{r['id']}]"
+
+    return [
+        ("Article", f"{article['date']}, {article['dateline']}"),
+        ("Records", counts),
+        (
+            "Trade",
+            "\n".join(
+                f"{t['date']}  {bars.bar(t['value'])} {t['as_stated']}" for t in data["trade"]
+            ),
+        ),
+        ("Latest", "\n".join(item(r) for r in data["latest"]) or "none"),
+        ("Upcoming", "\n".join(item(r) for r in data["upcoming"]) or "none"),
+        ("Next", "kzafrica visits · kzafrica quotes · kzafrica show ID · kzafrica --help"),
+    ]
+
+
+def main() -> None:
+    """Console-script entry point."""
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal that cannot show 'é' gets 'Fran\xe7oise', not a crash.
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+    try:
+        typer.main.get_command(app).main(prog_name="kzafrica")
+    except KeyboardInterrupt:
+        _say("interrupted")
+        sys.exit(130)
+    except BrokenPipeError:
+        try:
+            _pipe_closed()
+        except typer.Exit:
+            sys.exit(141)

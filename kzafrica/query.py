@@ -1,0 +1,440 @@
+"""Pure functions over validated facts: lookup, country and date resolution, filters, search.
+
+Records here are the plain dicts of a :class:`~kzafrica.store.Dataset`; output records
+have references expanded to ``{id, name}`` (countries also carry ``code``) so that a
+script needs no second lookup. No Typer, no Rich, no printing.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import unicodedata
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+from kzafrica import dates
+from kzafrica.demonyms import DEMONYMS
+from kzafrica.errors import UsageError
+from kzafrica.store import Dataset
+
+Record = dict[str, Any]
+
+# The order of keys in output records: these first, evidence last, the rest as in the model.
+_FIRST = ("id", "kind")
+_LAST = ("evidence",)
+
+
+def fold(text: str) -> str:
+    """Case- and accent-insensitive form of ``text``: 'Traoré' and 'TRAORE' fold alike."""
+    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+class Facts:
+    """A dataset indexed by id once, so that every lookup after is constant time."""
+
+    def __init__(self, dataset: Dataset) -> None:
+        self.dataset = dataset
+        self.article: Record = dataset.facts["article"]
+        self.collections = [key for key in dataset.kinds if key in dataset.facts]
+        self.by_id: dict[str, tuple[str, Record]] = {}
+        for key in self.collections:
+            for record in dataset.facts[key]:
+                self.by_id[record["id"]] = (key, record)
+        self._mentions: dict[str, frozenset[str]] = {}
+
+    def records(self, key: str) -> list[Record]:
+        """The records of one collection, in file order."""
+        return list(self.dataset.facts.get(key, []))
+
+    def all(self) -> Iterator[tuple[str, Record]]:
+        """Every record with its collection key."""
+        for key in self.collections:
+            for record in self.dataset.facts[key]:
+                yield key, record
+
+    def kind(self, key: str) -> str:
+        """The record kind of a collection ('visits' -> 'visit')."""
+        return self.dataset.kinds[key]
+
+    def name(self, record_id: str) -> str:
+        """A human name for a record: its name, title or text, else its id."""
+        record = self.by_id[record_id][1]
+        for field in ("name", "title", "text"):
+            if isinstance(record.get(field), str):
+                return str(record[field])
+        return record_id
+
+    def referenced(self, key: str, record: Record) -> Iterator[tuple[str, str]]:
+        """(field, id) for every reference the record makes."""
+        for field in self.dataset.references.get(key, {}):
+            value = record.get(field)
+            for target in value if isinstance(value, list) else [value]:
+                if isinstance(target, str):
+                    yield field, target
+
+    def countries_of(self, key: str, record: Record) -> frozenset[str]:
+        """Country ids a record mentions: directly, or through a person, place,
+        organization or event it refers to."""
+        found = self._mentions.get(record["id"])
+        if found is not None:
+            return found
+        out: set[str] = set()
+        if key == "countries":
+            out.add(record["id"])
+        for _, target in self.referenced(key, record):
+            target_key, target_record = self.by_id[target]
+            if target_key == "countries":
+                out.add(target)
+            else:
+                out.update(
+                    t
+                    for _, t in self.referenced(target_key, target_record)
+                    if self.by_id[t][0] == "countries"
+                )
+        result = frozenset(out)
+        self._mentions[record["id"]] = result
+        return result
+
+    def expand(self, key: str, record: Record) -> Record:
+        """The output form of a record: kind added, references expanded, evidence last."""
+        refs = self.dataset.references.get(key, {})
+        out: Record = {"id": record["id"], "kind": self.kind(key)}
+        for field, value in record.items():
+            if field in _FIRST or field in _LAST:
+                continue
+            if field in refs and value is not None:
+                value = [self.ref(v) for v in value] if isinstance(value, list) else self.ref(value)
+            out[field] = value
+        for field in _LAST:
+            if field in record:
+                out[field] = record[field]
+        return out
+
+    def ref(self, record_id: str) -> Record:
+        """A reference as output: ``{id, name}``, plus ``code`` for a country."""
+        key, record = self.by_id[record_id]
+        out: Record = {"id": record_id, "name": self.name(record_id)}
+        if key == "countries":
+            out["code"] = record["code"]
+        return out
+
+
+# -- countries ------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class CountryMatch:
+    """A resolved --country value: the fact-base id, or None for a real country the
+    fact base does not mention (an empty result, not an error)."""
+
+    id: str | None
+    name: str
+    code: str
+
+
+def resolve_country(facts: Facts, text: str) -> CountryMatch:
+    """Resolve a name, ISO alpha-2/alpha-3 code or demonym, any case or accents."""
+    wanted = fold(text.strip())
+    if not wanted:
+        raise UsageError("--country needs a country name or ISO code, e.g. --country Rwanda")
+    by_code = {record["code"]: record for record in facts.records("countries")}
+    for record in facts.records("countries"):
+        names = [
+            record["name"],
+            record["code"],
+            record.get("code3", ""),
+            *record.get("aliases", []),
+        ]
+        names += DEMONYMS.get(record["code"], ())
+        if wanted in {fold(n) for n in names if n}:
+            return CountryMatch(record["id"], record["name"], record["code"])
+    # Not in the fact base: ask the ISO reference (imported only on this path).
+    world = _world()
+    code = world.get(wanted)
+    if code is None:
+        for alpha2, demonyms in DEMONYMS.items():
+            if wanted in {fold(d) for d in demonyms}:
+                code = alpha2
+    if code is not None:
+        known = by_code.get(code)
+        if known is not None:
+            return CountryMatch(known["id"], known["name"], code)
+        return CountryMatch(None, _world_names()[code], code)
+    choices = {fold(r["name"]): r["name"] for r in facts.records("countries")}
+    choices.update({k: v for k, v in _world_display().items() if k not in choices})
+    close = difflib.get_close_matches(wanted, list(choices), n=3, cutoff=0.6)
+    hint = (
+        f"; did you mean {' or '.join(choices[c] for c in close)}?"
+        if close
+        else ("; use a country name, an ISO 3166-1 code or a demonym")
+    )
+    raise UsageError(f"unknown country {printable(text)}{hint}")
+
+
+def _pycountry_entries() -> Iterator[tuple[str, list[str]]]:
+    import pycountry  # the ISO 3166 reference; loaded only when the fact base misses
+
+    for country in pycountry.countries:
+        names = [country.alpha_2, country.alpha_3, country.name]
+        names += [
+            getattr(country, a) for a in ("official_name", "common_name") if hasattr(country, a)
+        ]
+        yield country.alpha_2, names
+
+
+_WORLD: dict[str, str] = {}
+_WORLD_NAMES: dict[str, str] = {}
+
+
+def _world() -> dict[str, str]:
+    if not _WORLD:
+        for code, names in _pycountry_entries():
+            _WORLD_NAMES[code] = names[2]
+            for name in names:
+                _WORLD.setdefault(fold(name), code)
+    return _WORLD
+
+
+def _world_names() -> dict[str, str]:
+    _world()
+    return _WORLD_NAMES
+
+
+def _world_display() -> dict[str, str]:
+    return {fold(name): name for name in _world_names().values()}
+
+
+# -- dates --------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class Window:
+    """A --since/--until window; either end may be open."""
+
+    since: dt.date | None = None
+    until: dt.date | None = None
+
+    @property
+    def open(self) -> bool:
+        return self.since is None and self.until is None
+
+    def admits(self, record: Record) -> bool:
+        """True when the record's date (or range) overlaps the window. Undated records
+        only pass an open window."""
+        if self.open:
+            return True
+        date = record.get("date")
+        if not isinstance(date, str):
+            return False
+        return dates.overlaps(date, record.get("end"), self.since, self.until)
+
+
+def window(since: str | None, until: str | None) -> Window:
+    """Parse --since/--until (YYYY, YYYY-MM or YYYY-MM-DD) at their own precision."""
+    start = end = None
+    try:
+        if since is not None:
+            start = dates.span(since.strip())[0]
+        if until is not None:
+            end = dates.span(until.strip())[1]
+    except dates.DateError as exc:
+        raise UsageError(f"bad date: {exc}") from None
+    if start is not None and end is not None and start > end:
+        raise UsageError(f"--since {since} is after --until {until}")
+    return Window(start, end)
+
+
+def sort_key(record: Record) -> tuple[dt.date, dt.date, str]:
+    """Chronological order: by first day, then last day, then id."""
+    first, last = dates.record_span(record["date"], record.get("end"))
+    return first, last, record["id"]
+
+
+# -- selections ------------------------------------------------------------------------
+
+
+def select(
+    facts: Facts,
+    keys: Iterable[str],
+    *,
+    where: Callable[[str, Record], bool] = lambda key, record: True,
+) -> list[Record]:
+    """Expanded records of the given collections that satisfy ``where``."""
+    return [
+        facts.expand(key, record)
+        for key in keys
+        for record in facts.dataset.facts.get(key, [])
+        if where(key, record)
+    ]
+
+
+def touches(
+    facts: Facts, country: CountryMatch | None, fields: tuple[str, ...] = ()
+) -> Callable[[str, Record], bool]:
+    """A filter for records that mention ``country`` — in ``fields`` if given, else anywhere."""
+    if country is None:
+        return lambda key, record: True
+    if country.id is None:
+        return lambda key, record: False
+    wanted = country.id
+
+    def check(key: str, record: Record) -> bool:
+        if fields:
+            for field in fields:
+                value = record.get(field)
+                if value == wanted or (isinstance(value, list) and wanted in value):
+                    return True
+            return False
+        return wanted in facts.countries_of(key, record)
+
+    return check
+
+
+def dated_collections(facts: Facts) -> list[str]:
+    """Collections whose records can carry a date."""
+    return [
+        key
+        for key in facts.collections
+        if any("date" in record for record in facts.dataset.facts[key][:1])
+    ]
+
+
+def search(facts: Facts, text: str) -> list[Record]:
+    """Every record with a string field containing ``text``, case- and accent-insensitive."""
+    wanted = fold(text.strip())
+    if not wanted:
+        raise UsageError("search needs some text, e.g. kzafrica search grain")
+    return select(
+        facts,
+        facts.collections,
+        where=lambda key, record: any(wanted in fold(s) for s in _strings(record)),
+    )
+
+
+def _strings(value: Any) -> Iterator[str]:
+    if isinstance(value, str):
+        yield value
+    elif isinstance(value, dict):
+        for item in value.values():
+            yield from _strings(item)
+    elif isinstance(value, list):
+        for item in value:
+            yield from _strings(item)
+
+
+def show(facts: Facts, record_id: str) -> Record:
+    """One record with every field, the records it references and those that refer to it."""
+    found = facts.by_id.get(record_id.strip())
+    if found is None:
+        close = difflib.get_close_matches(record_id, list(facts.by_id), n=3, cutoff=0.5)
+        hint = f"; did you mean {', '.join(close)}?" if close else "; list ids with kzafrica search"
+        raise UsageError(f"unknown id {printable(record_id)}{hint}")
+    key, record = found
+    out = facts.expand(key, record)
+    evidence = out.pop("evidence")
+    out["references"] = [
+        {
+            "field": field,
+            "id": target,
+            "kind": facts.kind(facts.by_id[target][0]),
+            "name": facts.name(target),
+        }
+        for field, target in facts.referenced(key, record)
+    ]
+    out["referenced_by"] = [
+        {"id": other["id"], "kind": facts.kind(other_key), "name": facts.name(other["id"])}
+        for other_key, other in facts.all()
+        if any(target == record["id"] for _, target in facts.referenced(other_key, other))
+    ]
+    out["evidence"] = evidence
+    return out
+
+
+def country_counts(facts: Facts) -> list[Record]:
+    """Every country with its codes and how many other records mention it."""
+    counts = dict.fromkeys((r["id"] for r in facts.records("countries")), 0)
+    for key, record in facts.all():
+        if key == "countries":
+            continue
+        for country in facts.countries_of(key, record):
+            counts[country] += 1
+    out = []
+    for record in facts.records("countries"):
+        row = facts.expand("countries", record)
+        evidence = row.pop("evidence")
+        row["records"] = counts[record["id"]]
+        row["evidence"] = evidence
+        out.append(row)
+    return out
+
+
+def summary(facts: Facts) -> Record:
+    """A newcomer's overview: counts, trade trend, latest and upcoming events."""
+    published = dates.span(facts.article["date"])[0]
+    timeline = sorted(
+        (r for r in select(facts, ["visits", "events"]) if r.get("date")), key=sort_key
+    )
+    held = [r for r in timeline if r.get("status", "held") == "held" and not r.get("approximate")]
+    upcoming = [
+        r
+        for r in timeline
+        if r.get("status") == "planned" or dates.record_span(r["date"], r.get("end"))[0] > published
+    ]
+    return {
+        "article": facts.article,
+        "counts": {key: len(facts.dataset.facts[key]) for key in facts.collections},
+        "trade": [
+            {
+                "id": r["id"],
+                "date": r["date"],
+                "value": r["amount"]["value"],
+                "currency": r["amount"]["currency"],
+                "qualifier": r["amount"]["qualifier"],
+                "as_stated": r["amount"]["as_stated"],
+            }
+            for r in sorted(facts.records("trade"), key=sort_key)
+        ],
+        "latest": [_brief(facts, r) for r in held[-5:][::-1]],
+        "upcoming": [_brief(facts, r) for r in upcoming],
+    }
+
+
+def _brief(facts: Facts, record: Record) -> Record:
+    return {
+        "id": record["id"],
+        "kind": record["kind"],
+        "date": record["date"],
+        "end": record.get("end"),
+        "name": describe(facts, record),
+    }
+
+
+def describe(facts: Facts, record: Record) -> str:
+    """One line saying what an output record is, built from its fields."""
+    if record["kind"] == "visit":
+        who = (
+            ", ".join(v["name"] for v in record.get("visitors") or [])
+            or record.get("visitor_role")
+            or ""
+        )
+        origin = ", ".join(c["name"] for c in record["origin"])
+        return f"{who} ({origin}) → {record['destination']['name']}: {record['form']}"
+    if record["kind"] == "trade":
+        return f"trade with African countries: {record['amount']['as_stated']}"
+    for field in ("title", "name", "text", "subject"):
+        if isinstance(record.get(field), str):
+            return str(record[field])
+    if record["kind"] == "mission":
+        return f"{record['type']}: {record.get('count')}"
+    if record["kind"] == "membership":
+        return f"{record['member']['name']}: {record['status']} of {record['organization']['name']}"
+    return str(record["id"])
+
+
+def printable(text: str, limit: int = 80) -> str:
+    """User input echoed in a message: quoted, control characters escaped, shortened."""
+    shown = text if len(text) <= limit else text[: limit - 1] + "…"
+    return repr(shown) if not shown.isprintable() else f"'{shown}'"
