@@ -39,8 +39,8 @@ class NoAliasDumper(_FastDumper):
         return True
 
 
-# (name, ISO 3166-1 alpha-2 code, capital, aliases)
-AFRICA: list[tuple[str, str, str, list[str]]] = [
+# (name, ISO 3166-1 alpha-2 and alpha-3 codes, capital, aliases)
+AFRICA: list[tuple[str, str, str, str, list[str]]] = [
     ("Algeria", "DZ", "DZA", "Algiers", []),
     ("Angola", "AO", "AGO", "Luanda", []),
     ("Benin", "BJ", "BEN", "Porto-Novo", []),
@@ -264,14 +264,12 @@ class Builder:
     def pick(self, key: str) -> str:
         return str(self.rng.choice(self.data[key])["id"])
 
-    def country(self, name: str, code: str, aliases: list[str]) -> None:
-        cid = self.add(
-            "countries",
-            {"id": slug(name), "name": name, "code": code, "evidence": [f"{name} and Kazakhstan"]},
-        )
+    def country(self, name: str, code: str, code3: str, aliases: list[str]) -> None:
+        rec: Rec = {"id": slug(name), "name": name, "code": code, "code3": code3}
         if aliases:
-            self.data["countries"][-1]["aliases"] = list(aliases)
-        self.names[cid] = name
+            rec["aliases"] = list(aliases)
+        rec["evidence"] = [f"{name} and Kazakhstan"]
+        self.names[self.add("countries", rec)] = name
 
     def place(self, name: str, country: str) -> None:
         pid = self.add(
@@ -340,7 +338,7 @@ class Builder:
         if form == "forum attendance" and self.forums:
             rec["occasion"] = self.rng.choice(self.forums)
         if self.rng.random() < 0.2:
-            rec.update(ordinal=2, qualifier="second visit")
+            rec.update(ordinal=2, note="second visit")
         rec["as_stated"] = f"on {date}"
         rec["evidence"] = [f"{who} visited {self.names[place]} on {date}."]
         self.add("visits", rec)
@@ -355,11 +353,11 @@ class Builder:
         rec.update(status=self.status(date), title=f"{kind} in {self.names[place]}")
         people = self.rng.sample(self.data["people"], min(2, len(self.data["people"])))
         rec["people"] = [p["id"] for p in people]
-        rec["countries"] = [KZ, self.pick("countries")]
+        rec["countries"] = [KZ, self.rng.choice(self.data["countries"][1:])["id"]]
         rec["organizations"] = [self.pick("organizations")]
         rec.update(place=place, subject=self.rng.choice(AREAS))
         rec["evidence"] = [f"a {kind} held in {self.names[place]} on {date}"]
-        self.add("events", rec)
+        self.names[self.add("events", rec)] = rec["title"]
 
     def quote(self) -> None:
         speaker = self.pick("people")
@@ -408,11 +406,16 @@ class Builder:
             rec["count"] = count
             sentence = f"Kazakhstan has {count} {rec['type']} in Africa"
         elif key == "memberships":
-            self.date(rec)
-            country, org = self.pick("countries"), self.pick("organizations")
+            country, org, year = (
+                self.pick("countries"),
+                self.pick("organizations"),
+                rng.randint(1995, 2024),
+            )
             rec.update(member=country, organization=org, status="observer")
-            rec["since"] = f"{rng.randint(1995, 2024)}"
-            sentence = f"{self.names[country]} is an observer of the {self.names[org]}"
+            rec.update(date=f"{year}", as_stated=f"Since {year}")
+            sentence = (
+                f"Since {year}, {self.names[country]} is an observer of the {self.names[org]}"
+            )
         elif key == "strategies":
             start = rng.randint(2020, 2030)
             rec.update(date=f"{start}", end=f"{start + 5}", name=f"Africa Strategy {start}")
@@ -424,10 +427,10 @@ class Builder:
             rec["organization"] = self.pick("organizations")
             sentence = f"{value} of the 193 UN members are African states"
         elif key == "initiatives":
-            self.date(rec)
-            rec.update(name=f"Initiative {rec['id']}", organization=self.pick("organizations"))
-            rec.update(place=self.pick("places"), supported_by="most African countries")
-            sentence = "most African countries supported the initiative"
+            event = self.pick("events")
+            rec.update(name=self.names[event], event=event, supported_by="African countries")
+            rec["announced_by"] = self.pick("people")
+            sentence = f"African countries supported {self.names[event]}"
         elif key == "areas":
             name = rng.choice(AREAS)
             rec.update(name=name, named_by=self.pick("people"))
@@ -436,7 +439,7 @@ class Builder:
             speaker = self.pick("people")
             rec.update(speaker=speaker, date=f"{rng.randint(2015, 2025)}")
             rec["text"] = "Africa is a priority of Kazakhstan's foreign policy"
-            sentence = f"{self.names[speaker]} said Africa is a priority"
+            sentence = f"{self.names[speaker]} said {rec['text']}."
         rec["evidence"] = [sentence]
         self.add(key, rec)
 
@@ -448,15 +451,15 @@ def town(rng: random.Random) -> str:
 def build(records: int, seed: int = 1) -> Rec:
     """The whole fact file as plain data, with about ``records`` records."""
     b = Builder(seed)
-    b.country("Kazakhstan", "KZ", ["Republic of Kazakhstan"])
-    for name, code, _capital, aliases in AFRICA:
-        b.country(name, code, aliases)
+    b.country("Kazakhstan", "KZ", "KAZ", ["Republic of Kazakhstan"])
+    for name, code, code3, _capital, aliases in AFRICA:
+        b.country(name, code, code3, aliases)
     rest = max(records - len(b.data["countries"]), len(SHARES) + 1)
     counts = {key: max(1, int(share * rest)) for key, share in SHARES.items()}
 
     for city in KZ_CITIES:
         b.place(city, KZ)
-    for name, _code, capital, _aliases in AFRICA:
+    for name, _code, _code3, capital, _aliases in AFRICA:
         b.place(capital, slug(name))
     while len(b.data["places"]) < counts["places"]:
         b.place(town(b.rng), b.pick("countries"))

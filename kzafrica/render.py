@@ -300,13 +300,34 @@ def _delimited(result: Result, stream: TextIO, delimiter: str) -> None:
     import csv
 
     rows = [flatten(r) for r in (result.data if isinstance(result.data, list) else [result.data])]
-    header: list[str] = []
-    for row in rows:
-        header += [k for k in row if k not in header]
+    header = _header(rows)
     out = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
     out.writerow(header)
     for row in rows:
         out.writerow([_cell(row.get(k)) for k in header])
+
+
+def _header(rows: list[dict[str, Any]]) -> list[str]:
+    """Columns in first-seen order. A field that is empty in one row and an object in
+    another (``place: null`` beside ``place.id``) gets only the object's columns, at the
+    field's position, so the columns do not depend on which record came first."""
+    header: list[str] = []
+    for row in rows:
+        for key in row:
+            if key in header:
+                continue
+            parents = [h for h in header if key.startswith(h + ".")]
+            if parents:
+                family = [i for i, h in enumerate(header) if h.startswith(parents[0])]
+                header.insert(family[-1] + 1, key)
+            else:
+                header.append(key)
+    return [
+        h
+        for h in header
+        if not any(k.startswith(h + ".") for k in header)
+        or any(row.get(h) not in (None, "") for row in rows)
+    ]
 
 
 @writer("csv")

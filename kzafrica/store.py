@@ -66,18 +66,22 @@ def read_bytes(file: str) -> bytes:
         raise _fail(file, "permission denied; make the file readable")
     except OSError as exc:
         raise _fail(file, f"cannot open: {exc.strerror}")
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+    try:
+        # fstat the raw descriptor: os.fdopen itself raises IsADirectoryError on a
+        # directory (which Linux lets os.open open), and devices must not be read at all.
+        info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise _fail(file, "is a directory, not a facts file")
         if not stat.S_ISREG(info.st_mode):
             raise _fail(file, "is not a regular file (a device, pipe or socket)")
         if info.st_size > MAX_BYTES:
             raise _fail(file, f"is larger than the {MAX_BYTES // 2**20} MiB limit")
-        try:
+        with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(MAX_BYTES + 1)
-        except OSError as exc:
-            raise _fail(file, f"cannot read: {exc.strerror}")
+    except OSError as exc:
+        raise _fail(file, f"cannot read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
     if len(data) > MAX_BYTES:
         raise _fail(file, f"is larger than the {MAX_BYTES // 2**20} MiB limit")
     return data
