@@ -254,9 +254,13 @@ def _yaml(result: Result, options: Options, stream: TextIO) -> None:
     )
 
 
+LIST_SEPARATOR = " | "
+
+
 def flatten(row: Record) -> dict[str, Any]:
     """One level of columns: nested objects become ``parent.child``; lists are joined with
-    ``; `` and a list of objects becomes one joined column per key."""
+    `` | `` (the article itself uses semicolons) and a list of objects becomes one joined
+    column per key."""
     out: dict[str, Any] = {}
     for key, value in row.items():
         if isinstance(value, dict):
@@ -268,9 +272,9 @@ def flatten(row: Record) -> dict[str, Any]:
             for item in flat:
                 keys += [k for k in item if k not in keys]
             for sub in keys:
-                out[f"{key}.{sub}"] = "; ".join(_scalar(item.get(sub)) for item in flat)
+                out[f"{key}.{sub}"] = LIST_SEPARATOR.join(_scalar(item.get(sub)) for item in flat)
         elif isinstance(value, list):
-            out[key] = "; ".join(_scalar(v) for v in value)
+            out[key] = LIST_SEPARATOR.join(_scalar(v) for v in value)
         else:
             out[key] = value
     return out

@@ -9,6 +9,7 @@ read-only or corrupt cache directory only means validating again.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import hashlib
 import json
@@ -66,6 +67,8 @@ def read_bytes(file: str) -> bytes:
         raise _fail(file, "permission denied; make the file readable")
     except OSError as exc:
         raise _fail(file, f"cannot open: {exc.strerror}")
+    except ValueError:  # open() raises this, not OSError, for a NUL in the path
+        raise _fail(file, "cannot open: the path contains a NUL character")
     try:
         # fstat the raw descriptor: os.fdopen itself raises IsADirectoryError on a
         # directory (which Linux lets os.open open), and devices must not be read at all.
@@ -89,15 +92,18 @@ def read_bytes(file: str) -> bytes:
 
 def decode(file: str, data: bytes) -> str:
     """UTF-8 text (a leading BOM is dropped), or DataError at the first bad byte."""
+    # Drop the BOM by hand: the utf-8-sig codec reports error offsets after the BOM.
+    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
     try:
-        text = data.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        line_start = body.rfind(b"\n", 0, exc.start) + 1
+        line = body.count(b"\n", 0, exc.start) + 1
+        # Count characters, as editors do, not bytes; the line up to the error is valid.
+        column = len(body[line_start : exc.start].decode("utf-8")) + 1
         raise DataError(
             file,
-            [Problem(f"not UTF-8 (byte 0x{data[exc.start]:02x}); save as UTF-8", line, column)],
+            [Problem(f"not UTF-8 (byte 0x{body[exc.start]:02x}); save as UTF-8", line, column)],
         ) from None
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
@@ -164,7 +170,7 @@ def _cache_read(key: str) -> dict[str, Any] | None:
     try:
         with open(folder / f"{key}.json", encoding="utf-8") as handle:
             payload = json.load(handle)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # a deeply nested file overflows json
         return None
     if (
         isinstance(payload, dict)

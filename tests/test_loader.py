@@ -27,6 +27,8 @@ SHIPPED = store.packaged_facts().read_text(encoding="utf-8")
 
 # FILE:LINE:COL: rest, on one line; `rest` is `path: message` or just `message`.
 LOCATED = re.compile(r"(?P<file>[^\n]+?):(?P<line>[1-9][0-9]*):(?P<col>[1-9][0-9]*): (?P<rest>.+)")
+# What must never reach a terminal raw: C0/C1 controls, DEL, bidi and zero-width marks.
+UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
 
 
 # -- helpers -------------------------------------------------------------------------
@@ -61,20 +63,25 @@ def check_rendering(error: DataError) -> None:
         assert "\n" not in text and "\r" not in text, text
         assert "Traceback" not in text and 'File "' not in text, text
         assert "<unicode string>" not in text, text
+        assert not UNSAFE.search(text), text  # escaped, whatever the data held
         assert problem.message.strip(), text
+        field = ".".join(str(part) for part in problem.path)
         if problem.line is None:
-            assert text == f"{error.file}: {problem.message}"
-            continue
-        match = LOCATED.fullmatch(text)
-        assert match is not None, text
-        assert match["file"] == error.file
-        assert int(match["line"]) == problem.line
-        assert int(match["col"]) == (problem.column or 1)
-        if problem.path:
-            field = ".".join(str(part) for part in problem.path)
-            assert match["rest"] == f"{field}: {problem.message}"
+            expected = f"{error.file}: {problem.message}"
+        elif field:
+            expected = f"{error.file}:{problem.line}:{problem.column}: {field}: {problem.message}"
         else:
-            assert match["rest"] == problem.message
+            expected = f"{error.file}:{problem.line}:{problem.column}: {problem.message}"
+        if UNSAFE.search(expected):
+            continue  # shown escaped: checked above
+        assert text == expected
+        if problem.line is not None:
+            assert problem.column is not None
+            match = LOCATED.fullmatch(text)
+            assert match is not None, text
+            assert match["file"] == error.file
+            assert (int(match["line"]), int(match["col"])) == (problem.line, problem.column)
+            assert match["rest"] == (f"{field}: " if field else "") + problem.message
 
 
 def problems_of(data: str | bytes, file: str = FILE) -> list[Problem]:
@@ -357,7 +364,8 @@ def test_duplicate_key_reports_second() -> None:
 
 def test_duplicate_key_in_flow_mapping() -> None:
     problem = only_problem("article: {date: '2025', date: '2024'}\n")
-    assert (problem.line, problem.column) == (1, column_of("article: {date: '2025', d", "date: '2024'"))
+    line = "article: {date: '2025', date: '2024'}"
+    assert (problem.line, problem.column) == (1, column_of(line, "date: '2024'"))
     assert "duplicate key 'date'" in problem.message
 
 

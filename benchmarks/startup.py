@@ -1,0 +1,164 @@
+"""Start-up and scale benchmarks for the kzafrica command. Standard library only.
+
+    python benchmarks/startup.py                # start-up: 3 commands vs. `python -c pass`
+    python benchmarks/startup.py --runs 31      # more rounds (default 21)
+    python benchmarks/startup.py --cold         # with KZAFRICA_NO_CACHE=1 (no validation cache)
+    python benchmarks/startup.py --scale        # visits query on 1k/10k/100k-record files
+    python benchmarks/startup.py --scale --sizes 1000 5000
+
+Start-up mode times whole commands as subprocesses, interleaved round-robin so that drift
+in machine load hits every command alike, and reports each median in milliseconds and as
+a multiple of the bare interpreter's median, against the goals below. Scale mode writes
+synthetic fact files with make_facts.py into a temporary folder, runs the visits query on
+each once to warm the validation cache, then times it. Every timed run must exit 0.
+Output goes to /dev/null: the numbers include rendering but not a terminal's drawing.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shlex
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+BARE = "python -c pass"
+# (label, arguments after `kzafrica`, goal as a multiple of the bare interpreter)
+GOALS: list[tuple[str, list[str], float]] = [
+    ("visits --country Rwanda --json", ["visits", "--country", "Rwanda", "--json"], 8.0),
+    ("visits --country Rwanda", ["visits", "--country", "Rwanda"], 12.0),
+    ("--help", ["--help"], 10.0),
+]
+SCALE_GOAL_MS = 1000.0  # the query on 10,000 records
+SCALE_QUERY = ["visits", "--country", "Rwanda", "--json"]
+
+
+def kzafrica() -> list[str]:
+    """The installed console script next to this interpreter, else `python -m kzafrica`."""
+    script = shutil.which("kzafrica", path=str(Path(sys.executable).parent))
+    return [script] if script else [sys.executable, "-m", "kzafrica"]
+
+
+def run_ms(argv: list[str], env: dict[str, str]) -> float:
+    """Run ``argv`` once with output discarded; return its wall time in ms. Exit on failure."""
+    start = time.perf_counter()
+    done = subprocess.run(argv, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    elapsed = (time.perf_counter() - start) * 1000
+    if done.returncode != 0:
+        detail = done.stderr.decode(errors="replace").strip()[-2000:]
+        sys.exit(f"error: `{shlex.join(argv)}` exited {done.returncode}\n{detail}")
+    return elapsed
+
+
+def environment(cold: bool) -> dict[str, str]:
+    env = dict(os.environ)
+    env.pop("KZAFRICA_NO_CACHE", None)
+    if cold:
+        env["KZAFRICA_NO_CACHE"] = "1"
+    return env
+
+
+def table(header: list[str], rows: list[list[str]]) -> None:
+    """Print rows in columns: the first left-aligned, the rest right-aligned."""
+    widths = [max(len(row[i]) for row in [header, *rows]) for i in range(len(header))]
+    for row in [header, ["-" * w for w in widths], *rows]:
+        cells = [row[0].ljust(widths[0])] + [
+            c.rjust(w) for c, w in zip(row[1:], widths[1:], strict=True)
+        ]
+        print("  ".join(cells).rstrip())
+
+
+def startup(runs: int, env: dict[str, str]) -> None:
+    """Time the bare interpreter and every goal command, interleaved over ``runs`` rounds."""
+    base = kzafrica()
+    commands = {BARE: [sys.executable, "-c", "pass"]}
+    commands |= {label: base + args for label, args, _ in GOALS}
+    for argv in commands.values():  # warm-up: byte-code, OS file cache, validation cache
+        run_ms(argv, env)
+    times: dict[str, list[float]] = {label: [] for label in commands}
+    for _ in range(runs):
+        for label, argv in commands.items():
+            times[label].append(run_ms(argv, env))
+    medians = {label: statistics.median(samples) for label, samples in times.items()}
+    bare = medians[BARE]
+    rows = [[BARE, f"{bare:.1f}", "1.0x", "", ""]]
+    for label, _, goal in GOALS:
+        ratio = medians[label] / bare
+        met = "yes" if ratio <= goal else "NO"
+        rows.append(
+            [f"kzafrica {label}", f"{medians[label]:.1f}", f"{ratio:.1f}x", f"{goal:g}x", met]
+        )
+    print(f"command: {shlex.join(base)}; median of {runs} interleaved rounds\n")
+    table(["command", "median ms", "ratio", "goal", "met"], rows)
+
+
+def scale(sizes: list[int], runs: int, env: dict[str, str]) -> None:
+    """Time the visits query on synthetic fact files of each size."""
+    base = kzafrica()
+    rows = []
+    with tempfile.TemporaryDirectory(prefix="kzafrica-bench-") as folder:
+        for size in sizes:
+            path = Path(folder) / f"facts-{size}.yaml"
+            start = time.perf_counter()
+            make = [sys.executable, str(HERE / "make_facts.py"), "--records", str(size)]
+            run_ms([*make, "-o", str(path)], env)
+            made = time.perf_counter() - start
+            argv = [*base, "--data", str(path), *SCALE_QUERY]
+            first = run_ms(argv, environment(cold=False))  # not in the median; fills the cache
+            n = min(runs, 5) if size >= 100_000 else runs
+            median = statistics.median(run_ms(argv, env) for _ in range(n))
+            goal = ""
+            if size == 10_000:
+                goal = "yes" if median <= SCALE_GOAL_MS else "NO"
+            mb = path.stat().st_size / 1e6
+            rows.append(
+                [
+                    f"{size:,}",
+                    f"{mb:.1f}",
+                    f"{made:.1f}",
+                    f"{first:.0f}",
+                    f"{median:.0f}",
+                    f"{median / size * 1000:.1f}",
+                    str(n),
+                    goal,
+                ]
+            )
+            print(f"  {size:,} records done", file=sys.stderr)
+    print(f"query: {shlex.join([*base, '--data', 'FILE', *SCALE_QUERY])}\n")
+    header = ["records", "MB", "make s", "first ms", "median ms", "ms/1k rec", "runs"]
+    table([*header, f"10k <= {SCALE_GOAL_MS:.0f} ms"], rows)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0] if __doc__ else None)
+    parser.add_argument("--runs", type=int, default=21, help="timed rounds (default 21)")
+    parser.add_argument("--cold", action="store_true", help="set KZAFRICA_NO_CACHE=1")
+    parser.add_argument("--scale", action="store_true", help="time queries on big files")
+    parser.add_argument(
+        "--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000], help="records"
+    )
+    args = parser.parse_args(argv)
+    if args.runs < 1:
+        parser.error("--runs must be at least 1")
+    cpus = os.cpu_count()
+    print(f"{platform.platform()}, Python {platform.python_version()}, {cpus} CPUs")
+    print(f"cache: {'off (KZAFRICA_NO_CACHE=1)' if args.cold else 'on'}")
+    if args.runs < 15:
+        print(f"warning: {args.runs} rounds are too few for a stable median; use 15 or more")
+    env = environment(args.cold)
+    if args.scale:
+        scale(args.sizes, args.runs, env)
+    else:
+        startup(args.runs, env)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
