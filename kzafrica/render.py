@@ -245,15 +245,6 @@ def _jsonl(result: Result, options: Options, stream: TextIO) -> None:
         stream.write(json.dumps(row, ensure_ascii=_ascii_only(stream)) + "\n")
 
 
-@writer("yaml")
-def _yaml(result: Result, options: Options, stream: TextIO) -> None:
-    import yaml
-
-    stream.write(
-        yaml.safe_dump(result.data, sort_keys=False, allow_unicode=not _ascii_only(stream))
-    )
-
-
 LIST_SEPARATOR = " | "
 
 
@@ -342,6 +333,15 @@ def _csv(result: Result, options: Options, stream: TextIO) -> None:
 @writer("tsv")
 def _tsv(result: Result, options: Options, stream: TextIO) -> None:
     _delimited(result, stream, "\t")
+
+
+@writer("yaml")
+def _yaml(result: Result, options: Options, stream: TextIO) -> None:
+    import yaml
+
+    stream.write(
+        yaml.safe_dump(result.data, sort_keys=False, allow_unicode=not _ascii_only(stream))
+    )
 
 
 @dataclass

@@ -9,7 +9,6 @@ read-only or corrupt cache directory only means validating again.
 
 from __future__ import annotations
 
-import codecs
 import contextlib
 import hashlib
 import json
@@ -67,24 +66,18 @@ def read_bytes(file: str) -> bytes:
         raise _fail(file, "permission denied; make the file readable")
     except OSError as exc:
         raise _fail(file, f"cannot open: {exc.strerror}")
-    except ValueError:  # open() raises this, not OSError, for a NUL in the path
-        raise _fail(file, "cannot open: the path contains a NUL character")
-    try:
-        # fstat the raw descriptor: os.fdopen itself raises IsADirectoryError on a
-        # directory (which Linux lets os.open open), and devices must not be read at all.
-        info = os.fstat(fd)
+    with os.fdopen(fd, "rb") as handle:
+        info = os.fstat(handle.fileno())
         if stat.S_ISDIR(info.st_mode):
             raise _fail(file, "is a directory, not a facts file")
         if not stat.S_ISREG(info.st_mode):
             raise _fail(file, "is not a regular file (a device, pipe or socket)")
         if info.st_size > MAX_BYTES:
             raise _fail(file, f"is larger than the {MAX_BYTES // 2**20} MiB limit")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
+        try:
             data = handle.read(MAX_BYTES + 1)
-    except OSError as exc:
-        raise _fail(file, f"cannot read: {exc.strerror}") from None
-    finally:
-        os.close(fd)
+        except OSError as exc:
+            raise _fail(file, f"cannot read: {exc.strerror}")
     if len(data) > MAX_BYTES:
         raise _fail(file, f"is larger than the {MAX_BYTES // 2**20} MiB limit")
     return data
@@ -92,18 +85,15 @@ def read_bytes(file: str) -> bytes:
 
 def decode(file: str, data: bytes) -> str:
     """UTF-8 text (a leading BOM is dropped), or DataError at the first bad byte."""
-    # Drop the BOM by hand: the utf-8-sig codec reports error offsets after the BOM.
-    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
     try:
-        text = body.decode("utf-8")
+        text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line_start = body.rfind(b"\n", 0, exc.start) + 1
-        line = body.count(b"\n", 0, exc.start) + 1
-        # Count characters, as editors do, not bytes; the line up to the error is valid.
-        column = len(body[line_start : exc.start].decode("utf-8")) + 1
+        before = data[: exc.start]
+        line = before.count(b"\n") + 1
+        column = exc.start - (before.rfind(b"\n") + 1) + 1
         raise DataError(
             file,
-            [Problem(f"not UTF-8 (byte 0x{body[exc.start]:02x}); save as UTF-8", line, column)],
+            [Problem(f"not UTF-8 (byte 0x{data[exc.start]:02x}); save as UTF-8", line, column)],
         ) from None
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
@@ -170,7 +160,7 @@ def _cache_read(key: str) -> dict[str, Any] | None:
     try:
         with open(folder / f"{key}.json", encoding="utf-8") as handle:
             payload = json.load(handle)
-    except (OSError, ValueError, RecursionError):  # a deeply nested file overflows json
+    except (OSError, ValueError):
         return None
     if (
         isinstance(payload, dict)

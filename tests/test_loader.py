@@ -305,7 +305,7 @@ def test_bom_is_accepted(tmp_path: Path) -> None:
 def test_bom_keeps_line_numbers() -> None:
     text, line = replace_line(SHIPPED, "  dateline: Astana", "  dateline: 12")
     problem = only_problem(b"\xef\xbb\xbf" + text.encode("utf-8"))
-    assert (problem.line, problem.column, problem.path) == (line, 13, ("article", "dateline"))
+    assert (problem.line, problem.column, problem.path) == (line, 3, ("article", "dateline"))
 
 
 # -- YAML structure ------------------------------------------------------------------
@@ -345,10 +345,10 @@ def test_unknown_top_level_key() -> None:
 
 def test_misspelt_field_reports_both_problems_in_order() -> None:
     text, line = replace_line(SHIPPED, "  dateline: Astana", "  datelne: Astana")
-    article_line = SHIPPED.split("\n").index("article:") + 2  # the mapping starts there
+    article_line = SHIPPED.split("\n").index("article:") + 1
     problems = problems_of(text)
     assert [(p.line, p.column, p.path) for p in problems] == [
-        (article_line, 3, ("article", "dateline")),
+        (article_line, 1, ("article", "dateline")),  # missing: placed at `article:`
         (line, 3, ("article", "datelne")),
     ]
     assert "required field is missing" in problems[0].message
@@ -406,7 +406,7 @@ def test_impossible_unquoted_date() -> None:
     new = "  date: 2024-02-30"
     text, line = replace_line(SHIPPED, "  date: '2025-06-03'", new)
     problem = only_problem(text)
-    assert (problem.line, problem.column, problem.path) == (line, 9, ("article", "date"))
+    assert (problem.line, problem.column, problem.path) == (line, 3, ("article", "date"))
     assert "has no day 30" in problem.message
 
 
@@ -518,7 +518,7 @@ def test_number_where_a_name_goes() -> None:
     text, line = replace_line(SHIPPED, "    name: Benin", "    name: 42")
     problem = only_problem(text)
     assert problem.path == ("countries", index_of("countries", "benin"), "name")
-    assert (problem.line, problem.column) == (line, 11)
+    assert (problem.line, problem.column) == (line, 5)
     assert "valid string" in problem.message and "(got 42)" in problem.message
     assert "'benin'" in problem.message  # names the record
 
@@ -526,7 +526,7 @@ def test_number_where_a_name_goes() -> None:
 def test_list_where_a_date_goes() -> None:
     text, line = replace_line(SHIPPED, "  date: '2025-06-03'", "  date: [2025, 6, 3]")
     problem = only_problem(text)
-    assert (problem.line, problem.column, problem.path) == (line, 9, ("article", "date"))
+    assert (problem.line, problem.column, problem.path) == (line, 3, ("article", "date"))
     assert "valid string" in problem.message
 
 
@@ -544,7 +544,7 @@ def test_bool_field_refuses_yaml11_words(word: str) -> None:
     problem = only_problem(text)
     assert problem.path[0] == "people" and problem.path[2] == "former"
     assert shipped_facts()["people"][problem.path[1]]["former"] is True
-    assert (problem.line, problem.column) == (line, 13)
+    assert (problem.line, problem.column) == (line, 5)
     assert "valid boolean" in problem.message
 
 
@@ -562,7 +562,7 @@ def test_impossible_dates(date: str, words: str) -> None:
     text, line = replace_line(SHIPPED, "    date: '2024'", f"    date: '{date}'", "  - id: trade-2024")
     problem = only_problem(text)
     assert problem.path == ("trade", index_of("trade", "trade-2024"), "date")
-    assert (problem.line, problem.column) == (line, 11)
+    assert (problem.line, problem.column) == (line, 5)
     assert words in problem.message
 
 
@@ -597,7 +597,7 @@ def test_bad_amounts(value: str, words: str) -> None:
     text, line = replace_line(SHIPPED, "      value: 783000000", f"      value: {value}", after)
     problem = only_problem(text)
     assert problem.path == ("trade", index_of("trade", "trade-2024"), "amount", "value")
-    assert (problem.line, problem.column) == (line, 14)
+    assert (problem.line, problem.column) == (line, 7)
     assert words in problem.message
 
 
@@ -606,7 +606,7 @@ def test_unknown_currency() -> None:
     text, line = replace_line(SHIPPED, "      currency: USD", "      currency: EUR", after)
     problem = only_problem(text)
     assert problem.path == ("trade", index_of("trade", "trade-2024"), "amount", "currency")
-    assert (problem.line, problem.column) == (line, 17)
+    assert (problem.line, problem.column) == (line, 7)
     assert "'USD'" in problem.message and "(got 'EUR')" in problem.message
 
 
@@ -624,7 +624,7 @@ def test_bad_reference(target: str, words: str) -> None:
     text, line = replace_line(SHIPPED, "    destination: kazakhstan", new, after)
     problem = only_problem(text)
     assert problem.path == ("visits", index_of("visits", "visit-kagame-2015"), "destination")
-    assert (problem.line, problem.column) == (line, 18)
+    assert (problem.line, problem.column) == (line, 5)
     assert words in problem.message
 
 
@@ -642,7 +642,7 @@ def test_duplicate_id() -> None:
     text, line = replace_line(SHIPPED, "  - id: trade-2024", "  - id: trade-2022")
     problem = only_problem(text)
     assert problem.path == ("trade", index_of("trade", "trade-2024"), "id")
-    assert (problem.line, problem.column) == (line, 9)
+    assert (problem.line, problem.column) == (line, 5)
     assert "duplicate id 'trade-2022'" in problem.message
 
 
@@ -671,7 +671,7 @@ def test_blank_evidence(excerpt: str) -> None:
 def test_control_characters_in_text(value: str, codepoint: str) -> None:
     text, line = replace_line(SHIPPED, "  dateline: Astana", f"  dateline: {value}")
     problem = only_problem(text)
-    assert (problem.line, problem.column, problem.path) == (line, 13, ("article", "dateline"))
+    assert (problem.line, problem.column, problem.path) == (line, 3, ("article", "dateline"))
     assert codepoint in problem.message
     assert all(ord(ch) >= 0x20 and not 0x7F <= ord(ch) <= 0x9F for ch in problem.message)
     assert "\u202e" not in problem.message
@@ -681,7 +681,9 @@ def test_id_with_trailing_newline() -> None:
     text, line = replace_line(SHIPPED, "  - id: trade-2024", '  - id: "trade-2024\\n"')
     problem = only_problem(text)
     assert problem.path == ("trade", index_of("trade", "trade-2024"), "id")
-    assert (problem.line, problem.column) == (line, 9)
+    assert (problem.line, problem.column) == (line, 5)
+    assert "pattern" in problem.message
+    assert "(record 'trade-2024\\x0a')" in problem.render(FILE)  # quoted escaped
 
 
 def test_every_problem_reported_sorted_by_line() -> None:

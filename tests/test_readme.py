@@ -1,0 +1,67 @@
+"""The README tells the truth: its commands, command reference and data model match the code."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+import typer
+from typer.testing import CliRunner
+
+from kzafrica import cli, render
+from kzafrica.models import COLLECTIONS
+
+ROOT = Path(__file__).resolve().parents[1]
+README = (ROOT / "README.md").read_text(encoding="utf-8")
+
+
+def _section(title: str) -> str:
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## )", README, re.S | re.M)
+    assert match, title
+    return match.group(1)
+
+
+def test_setup_commands_are_the_ones_ci_runs() -> None:
+    block = re.search(r"```sh\n(.*?)```", _section("Set-up"), re.S)
+    assert block
+    commands = [line for line in block.group(1).splitlines() if line.strip()]
+    assert len(commands) == 2
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    for command in commands:
+        assert command in ci
+
+
+def test_command_reference_matches_help() -> None:
+    group = typer.main.get_command(cli.app)
+    assert isinstance(group, typer.core.TyperGroup)
+    rows = dict(re.findall(r"^\| `kzafrica (\w+)` \| (.+?) \|$", README, re.M))
+    assert set(rows) == set(group.commands)
+    for name, command in group.commands.items():
+        assert command.help is not None
+        assert rows[name] == command.help.splitlines()[0], name
+
+
+def test_every_command_help_has_examples() -> None:
+    runner = CliRunner()
+    group = typer.main.get_command(cli.app)
+    assert isinstance(group, typer.core.TyperGroup)
+    for name in group.commands:
+        result = runner.invoke(cli.app, [name, "--help"], env={"COLUMNS": "100"})
+        assert result.exit_code == 0, name
+        assert "Examples:" in result.stdout, name
+        assert f"kzafrica {name}" in result.stdout, name
+
+
+def test_formats_in_readme_are_the_registry() -> None:
+    match = re.search(r"`--format ([a-z|]+)`", _section("Command reference"))
+    assert match
+    assert match.group(1).split("|") == list(render.FORMATS)
+
+
+def test_data_model_table_lists_every_field() -> None:
+    table = _section("The data model")
+    for key, model in COLLECTIONS.items():
+        row = re.search(rf"^\| `{key}` \| {model.kind} \| (.+) \|$", table, re.M)
+        assert row, key
+        listed = re.findall(r"`(\w+)`", row.group(1))
+        assert listed == [f for f in model.model_fields if f not in ("id", "evidence")], key
