@@ -18,7 +18,7 @@ import typer
 from typer.core import TyperGroup
 
 from kzafrica import __version__, query, render, store
-from kzafrica.errors import DataError, UsageError
+from kzafrica.errors import DataError, UsageError, visible
 from kzafrica.query import Facts, Record
 from kzafrica.render import Column, Result, View, text
 
@@ -29,7 +29,14 @@ TABLE = Format("table")
 
 def _say(message: str) -> None:
     """One line on stderr, as plain text (no markup is ever interpreted)."""
-    sys.stderr.write(f"kzafrica: {message}\n")
+    sys.stderr.write(f"kzafrica: {visible(message)}\n")
+    sys.stderr.flush()
+
+
+def _problems(error: DataError) -> None:
+    """Every problem of a data file, one line each: FILE:LINE:COL: field: message."""
+    for problem in error.problems:
+        sys.stderr.write(problem.render(error.file) + "\n")
     sys.stderr.flush()
 
 
@@ -139,9 +146,8 @@ def _run(ctx: typer.Context, answer: Callable[[Facts], Result], out: render.Opti
     except UsageError as exc:
         _fail(str(exc), 2)
     except DataError as exc:
-        for problem in exc.problems:
-            sys.stderr.write(problem.render(exc.file) + "\n")
-        _fail(f"{exc.file}: invalid facts file; run 'kzafrica validate {exc.file}'", 1)
+        _problems(exc)
+        raise typer.Exit(1) from None
     except KeyboardInterrupt:
         _fail("interrupted", 130)
     except BrokenPipeError:
@@ -743,9 +749,8 @@ def validate(
     try:
         dataset = store.validate(file, store.read_bytes(file))
     except DataError as exc:
-        for problem in exc.problems:
-            sys.stderr.write(problem.render(exc.file) + "\n")
-        _fail(f"{len(exc.problems)} problem(s) in {file}", 1)
+        _problems(exc)
+        _fail(f"{len(exc.problems)} problem(s) in {visible(file)}", 1)
     count = sum(len(v) for v in dataset.facts.values() if isinstance(v, list))
     sys.stdout.write(f"ok: {count} records\n")
 

@@ -2,9 +2,27 @@
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 Path = tuple[str | int, ...]
+
+# Characters that could take over or disguise a terminal line: C0/C1 controls, DEL, bidi
+# overrides and isolates, line separators, zero-width marks, lone surrogates (which no
+# terminal encoding can print). The models reject them in data; messages escape them.
+UNSAFE = re.compile(
+    r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+)
+
+
+def _escape(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+
+
+def visible(text: str) -> str:
+    """``text`` with every unsafe character escaped (ESC shows as ``\\x1b``): one safe line."""
+    return UNSAFE.sub(_escape, text)
 
 
 @dataclass(frozen=True)
@@ -17,12 +35,16 @@ class Problem:
     path: Path = ()
 
     def render(self, file: str) -> str:
-        """``FILE:LINE:COL: path.to.field: message``, leaving out what is unknown."""
+        """``FILE:LINE:COL: path.to.field: message``, leaving out what is unknown.
+
+        One line, with control characters escaped, whatever the data held.
+        """
         where = file
         if self.line is not None:
             where += f":{self.line}:{self.column or 1}"
         field = ".".join(str(part) for part in self.path)
-        return f"{where}: {field}: {self.message}" if field else f"{where}: {self.message}"
+        text = f"{where}: {field}: {self.message}" if field else f"{where}: {self.message}"
+        return visible(text)
 
 
 class DataError(Exception):

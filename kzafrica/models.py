@@ -8,7 +8,6 @@ types), frozen, and reject unknown fields.
 
 from __future__ import annotations
 
-import re
 import typing
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -24,6 +23,7 @@ from pydantic import (
 )
 
 from kzafrica import dates
+from kzafrica.errors import UNSAFE
 
 
 @dataclass(frozen=True)
@@ -33,16 +33,8 @@ class Ref:
     kind: str
 
 
-# Characters that could take over a terminal or disguise text: C0/C1 controls, DEL,
-# bidirectional overrides and isolates, line/paragraph separators, zero-width marks,
-# and lone surrogates (which no terminal encoding can print).
-_UNSAFE = re.compile(
-    "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
-)
-
-
 def _safe_text(value: str) -> str:
-    bad = _UNSAFE.search(value)
+    bad = UNSAFE.search(value)
     if bad:
         raise ValueError(
             f"contains the control character U+{ord(bad.group()):04X};"

@@ -9,6 +9,7 @@ read-only or corrupt cache directory only means validating again.
 
 from __future__ import annotations
 
+import codecs
 import contextlib
 import hashlib
 import json
@@ -59,25 +60,31 @@ def read_bytes(file: str) -> bytes:
     try:
         fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise _fail(file, "no such file; check the path given to --data or KZAFRICA_DATA")
+        raise _fail(file, "no such file; check the path given to --data or KZAFRICA_DATA") from None
     except IsADirectoryError:
-        raise _fail(file, "is a directory, not a facts file")
+        raise _fail(file, "is a directory, not a facts file") from None
     except PermissionError:
-        raise _fail(file, "permission denied; make the file readable")
+        raise _fail(file, "permission denied; make the file readable") from None
     except OSError as exc:
-        raise _fail(file, f"cannot open: {exc.strerror}")
-    with os.fdopen(fd, "rb") as handle:
-        info = os.fstat(handle.fileno())
+        raise _fail(file, f"cannot open: {exc.strerror}") from None
+    except ValueError:  # open() raises this, not OSError, for a NUL in the path
+        raise _fail(file, "cannot open: the path contains a NUL character") from None
+    try:
+        # fstat the raw descriptor: os.fdopen itself raises IsADirectoryError on a
+        # directory (which Linux lets os.open open), and devices must not be read at all.
+        info = os.fstat(fd)
         if stat.S_ISDIR(info.st_mode):
             raise _fail(file, "is a directory, not a facts file")
         if not stat.S_ISREG(info.st_mode):
             raise _fail(file, "is not a regular file (a device, pipe or socket)")
         if info.st_size > MAX_BYTES:
             raise _fail(file, f"is larger than the {MAX_BYTES // 2**20} MiB limit")
-        try:
+        with os.fdopen(fd, "rb", closefd=False) as handle:
             data = handle.read(MAX_BYTES + 1)
-        except OSError as exc:
-            raise _fail(file, f"cannot read: {exc.strerror}")
+    except OSError as exc:
+        raise _fail(file, f"cannot read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
     if len(data) > MAX_BYTES:
         raise _fail(file, f"is larger than the {MAX_BYTES // 2**20} MiB limit")
     return data
@@ -85,15 +92,18 @@ def read_bytes(file: str) -> bytes:
 
 def decode(file: str, data: bytes) -> str:
     """UTF-8 text (a leading BOM is dropped), or DataError at the first bad byte."""
+    # Drop the BOM by hand: the utf-8-sig codec reports error offsets after the BOM.
+    body = data[len(codecs.BOM_UTF8) :] if data.startswith(codecs.BOM_UTF8) else data
     try:
-        text = data.decode("utf-8-sig")
+        text = body.decode("utf-8")
     except UnicodeDecodeError as exc:
-        before = data[: exc.start]
-        line = before.count(b"\n") + 1
-        column = exc.start - (before.rfind(b"\n") + 1) + 1
+        line_start = body.rfind(b"\n", 0, exc.start) + 1
+        line = body.count(b"\n", 0, exc.start) + 1
+        # Count characters, as editors do, not bytes; the line up to the error is valid.
+        column = len(body[line_start : exc.start].decode("utf-8")) + 1
         raise DataError(
             file,
-            [Problem(f"not UTF-8 (byte 0x{data[exc.start]:02x}); save as UTF-8", line, column)],
+            [Problem(f"not UTF-8 (byte 0x{body[exc.start]:02x}); save as UTF-8", line, column)],
         ) from None
     if not text.strip() or all(
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
@@ -146,8 +156,8 @@ def _cache_dir() -> Path | None:
 def _cache_key(data: bytes) -> str:
     digest = hashlib.sha256()
     digest.update(__version__.encode())
-    for module in ("models.py", "dates.py", "validation.py"):
-        # A changed model must not serve data validated by the old one.
+    for module in ("models.py", "dates.py", "validation.py", "yamlsafe.py"):
+        # A changed model or YAML reader must not serve data validated by the old one.
         digest.update((_PACKAGE_DIR / module).read_bytes())
     digest.update(data)
     return digest.hexdigest()
@@ -160,7 +170,7 @@ def _cache_read(key: str) -> dict[str, Any] | None:
     try:
         with open(folder / f"{key}.json", encoding="utf-8") as handle:
             payload = json.load(handle)
-    except (OSError, ValueError):
+    except (OSError, ValueError, RecursionError):  # a deeply nested file overflows json
         return None
     if (
         isinstance(payload, dict)

@@ -22,6 +22,8 @@ def check(file: str, text: str, raw: Any) -> Dataset:
     """Validate parsed data; return it as plain JSON-ready data or raise DataError."""
     if not isinstance(raw, dict):
         got = "a list" if isinstance(raw, list) else "a single value"
+        if raw is None:  # `---` or `~` alone: not "a single value" to the reader
+            got = "an empty document"
         raise DataError(
             file,
             [

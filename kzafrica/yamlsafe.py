@@ -24,6 +24,9 @@ _INT = re.compile(r"[-+]?[0-9]+")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?")
 _NULL = {"", "~", "null", "Null", "NULL"}
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
+# Characters YAML does not allow in a stream (the reader's own set). Checked up front: the
+# parser's ReaderError has no line, and libyaml gives its position in bytes, not characters.
+_NOT_YAML = re.compile(r"[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
 
 
 class YamlProblem(Exception):
@@ -49,7 +52,10 @@ def _scalar(event: Any) -> Any:
     if value in _BOOL:
         return _BOOL[value]
     if _INT.fullmatch(value):
-        return int(value)
+        try:
+            return int(value)
+        except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
+            raise _at(event.start_mark, f"number with {len(value)} digits is too long") from None
     if _FLOAT.fullmatch(value):
         return float(value)
     return value
@@ -60,17 +66,25 @@ def load(text: str, marks: dict[Path, tuple[int, int]] | None = None) -> Any:
 
     Raises :class:`YamlProblem` for anything that is not plain data, and for syntax errors.
     """
+    bad = _NOT_YAML.search(text)
+    if bad:
+        start = bad.start()
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 1
+        message = f"the control character U+{ord(bad.group()):04X} is not allowed in YAML"
+        raise YamlProblem(Problem(message, line, column))
     try:
         return _build(yaml.parse(text, Loader=_Loader), marks)
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         raise _at(mark, f"YAML syntax error: {exc.problem or exc.context}") from None
-    except yaml.YAMLError as exc:
-        raise YamlProblem(Problem(f"YAML error: {exc}")) from None
+    except yaml.YAMLError as exc:  # unplaced: keep the first line, not the parser's context
+        raise YamlProblem(Problem(f"YAML error: {str(exc).splitlines()[0]}")) from None
 
 
 def _build(events: Any, marks: dict[Path, tuple[int, int]] | None) -> Any:
-    # Each open container: [value, path, pending key (mappings), keys seen (mappings)].
+    # Each open container: [value, path, pending key, keys seen, pending key's mark]; the
+    # last three for mappings only.
     stack: list[list[Any]] = []
     root: Any = None
     documents = 0
@@ -106,6 +120,7 @@ def _build(events: Any, marks: dict[Path, tuple[int, int]] | None) -> Any:
                 raise _at(event.start_mark, f"duplicate key '{key}'", parent[1])
             parent[3].add(key)
             parent[2] = key
+            parent[4] = event.start_mark
             continue
 
         if isinstance(event, yaml.ScalarEvent):
@@ -114,6 +129,7 @@ def _build(events: Any, marks: dict[Path, tuple[int, int]] | None) -> Any:
             value = {}
         else:
             value = []
+        mark: Any = event.start_mark
         if parent is None:
             path: Path = ()
             root = value
@@ -121,13 +137,16 @@ def _build(events: Any, marks: dict[Path, tuple[int, int]] | None) -> Any:
             path = (*parent[1], parent[2])
             parent[0][parent[2]] = value
             parent[2] = None
+            # A mapping's value is placed at its key: that is where an unknown field is,
+            # and a block value (`amount:` then its fields) starts only on the next line.
+            mark = parent[4]
         else:
             path = (*parent[1], len(parent[0]))
             parent[0].append(value)
         if marks is not None:
-            marks[path] = (event.start_mark.line + 1, event.start_mark.column + 1)
+            marks[path] = (mark.line + 1, mark.column + 1)
         if not isinstance(event, yaml.ScalarEvent):
             if len(stack) >= MAX_DEPTH:
                 raise _at(event.start_mark, f"nesting deeper than {MAX_DEPTH} levels", path)
-            stack.append([value, path, None, set()])
+            stack.append([value, path, None, set(), None])
     return root

@@ -58,7 +58,9 @@ def test_package_copy_of_facts_is_the_repository_file() -> None:
     assert store.packaged_facts().read_bytes() == (ROOT / "facts.yaml").read_bytes()
 
 
-@pytest.mark.skipif(not SEED.exists(), reason="the hand-over copy of the article is not beside the repo")
+@pytest.mark.skipif(
+    not SEED.exists(), reason="the hand-over copy of the article is not beside the repo"
+)
 def test_shipped_article_is_the_handed_over_article() -> None:
     assert store.packaged_article() == SEED.read_text(encoding="utf-8")
 

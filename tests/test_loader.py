@@ -59,9 +59,11 @@ def check_rendering(error: DataError) -> None:
     assert error.problems, "a DataError must carry at least one problem"
     rendered = [problem.render(error.file) for problem in error.problems]
     assert str(error) == "\n".join(rendered)
-    for problem, text in zip(error.problems, rendered):
-        assert "\n" not in text and "\r" not in text, text
-        assert "Traceback" not in text and 'File "' not in text, text
+    for problem, text in zip(error.problems, rendered, strict=True):
+        assert "\n" not in text, text
+        assert "\r" not in text, text
+        assert "Traceback" not in text, text
+        assert 'File "' not in text, text
         assert "<unicode string>" not in text, text
         assert not UNSAFE.search(text), text  # escaped, whatever the data held
         assert problem.message.strip(), text
@@ -108,7 +110,8 @@ def load_problem(path: str) -> Problem:
     assert info.value.file == path
     assert len(info.value.problems) == 1
     problem = info.value.problems[0]
-    assert problem.line is None and problem.path == ()
+    assert problem.line is None
+    assert problem.path == ()
     return problem
 
 
@@ -280,7 +283,8 @@ def test_not_utf8_reports_bad_byte() -> None:
     data = text.encode("utf-8").replace(b"AstXana", b"Ast\xffana")
     problem = only_problem(data)
     assert (problem.line, problem.column) == (line, column_of("  dateline: AstXana", "X"))
-    assert "0xff" in problem.message and "UTF-8" in problem.message
+    assert "0xff" in problem.message
+    assert "UTF-8" in problem.message
 
 
 def test_not_utf8_column_counts_characters() -> None:
@@ -332,7 +336,8 @@ def test_unclosed_flow_sequence() -> None:
 def test_top_level_must_be_mapping(text: str, got: str) -> None:
     problem = only_problem(text)
     assert (problem.line, problem.column, problem.path) == (1, 1, ())
-    assert "top level must be a mapping" in problem.message and got in problem.message
+    assert "top level must be a mapping" in problem.message
+    assert got in problem.message
 
 
 def test_unknown_top_level_key() -> None:
@@ -381,7 +386,8 @@ def test_python_tag_does_not_run(tmp_path: Path) -> None:
     problem = only_problem(text)
     assert not target.exists()
     assert (problem.line, problem.column) == (line, column_of(new, "!!python"))
-    assert "tags" in problem.message and "python/object/apply" in problem.message
+    assert "tags" in problem.message
+    assert "python/object/apply" in problem.message
 
 
 def test_os_system_tag_does_not_run(capfd: pytest.CaptureFixture[str]) -> None:
@@ -485,7 +491,9 @@ def test_nesting_at_the_limit_parses() -> None:
         yamlsafe.load(deep_mapping(depth + 1))
 
 
-@pytest.mark.parametrize(("key", "shown"), [("1: x", "'1'"), ("true: x", "'true'"), ("~: x", "'~'")])
+@pytest.mark.parametrize(
+    ("key", "shown"), [("1: x", "'1'"), ("true: x", "'true'"), ("~: x", "'~'")]
+)
 def test_keys_must_be_text(key: str, shown: str) -> None:
     problem = only_problem(key + "\n")
     assert (problem.line, problem.column) == (1, 1)
@@ -519,7 +527,8 @@ def test_number_where_a_name_goes() -> None:
     problem = only_problem(text)
     assert problem.path == ("countries", index_of("countries", "benin"), "name")
     assert (problem.line, problem.column) == (line, 5)
-    assert "valid string" in problem.message and "(got 42)" in problem.message
+    assert "valid string" in problem.message
+    assert "(got 42)" in problem.message
     assert "'benin'" in problem.message  # names the record
 
 
@@ -542,7 +551,8 @@ def test_bool_field_refuses_yaml11_words(word: str) -> None:
     new = f"    former: {word}"
     text, line = replace_line(SHIPPED, "    former: true", new)
     problem = only_problem(text)
-    assert problem.path[0] == "people" and problem.path[2] == "former"
+    assert problem.path[0] == "people"
+    assert problem.path[2] == "former"
     assert shipped_facts()["people"][problem.path[1]]["former"] is True
     assert (problem.line, problem.column) == (line, 5)
     assert "valid boolean" in problem.message
@@ -559,7 +569,9 @@ def test_bool_field_refuses_yaml11_words(word: str) -> None:
     ],
 )
 def test_impossible_dates(date: str, words: str) -> None:
-    text, line = replace_line(SHIPPED, "    date: '2024'", f"    date: '{date}'", "  - id: trade-2024")
+    text, line = replace_line(
+        SHIPPED, "    date: '2024'", f"    date: '{date}'", "  - id: trade-2024"
+    )
     problem = only_problem(text)
     assert problem.path == ("trade", index_of("trade", "trade-2024"), "date")
     assert (problem.line, problem.column) == (line, 5)
@@ -567,7 +579,9 @@ def test_impossible_dates(date: str, words: str) -> None:
 
 
 def test_leap_day_is_a_date() -> None:
-    text, _ = replace_line(SHIPPED, "    date: '2024'", "    date: '2024-02-29'", "  - id: trade-2024")
+    text, _ = replace_line(
+        SHIPPED, "    date: '2024'", "    date: '2024-02-29'", "  - id: trade-2024"
+    )
     trade = store.validate(FILE, text.encode()).facts["trade"]
     assert trade[index_of("trade", "trade-2024")]["date"] == "2024-02-29"
 
@@ -607,7 +621,8 @@ def test_unknown_currency() -> None:
     problem = only_problem(text)
     assert problem.path == ("trade", index_of("trade", "trade-2024"), "amount", "currency")
     assert (problem.line, problem.column) == (line, 7)
-    assert "'USD'" in problem.message and "(got 'EUR')" in problem.message
+    assert "'USD'" in problem.message
+    assert "(got 'EUR')" in problem.message
 
 
 @pytest.mark.parametrize(
@@ -638,6 +653,17 @@ def test_bad_reference_in_a_list() -> None:
     assert "'rwanda', a country, not a person" in problem.message
 
 
+def test_missing_field_of_a_block_value_is_placed_at_its_key() -> None:
+    # The mapping under `amount:` starts on the next line; the problem belongs to `amount:`.
+    after = "  - id: trade-2024"
+    text, _ = replace_line(SHIPPED, "      currency: USD", "      # no currency", after)
+    amount_line = SHIPPED.split("\n").index("    amount:", SHIPPED.split("\n").index(after)) + 1
+    problem = only_problem(text)
+    assert problem.path == ("trade", index_of("trade", "trade-2024"), "amount", "currency")
+    assert (problem.line, problem.column) == (amount_line, 5)
+    assert problem.message.startswith("required field is missing")
+
+
 def test_duplicate_id() -> None:
     text, line = replace_line(SHIPPED, "  - id: trade-2024", "  - id: trade-2022")
     problem = only_problem(text)
@@ -646,14 +672,22 @@ def test_duplicate_id() -> None:
     assert "duplicate id 'trade-2022'" in problem.message
 
 
-@pytest.mark.parametrize("excerpt", ["''", "'   '", '"\\t"', "' \u3000 '"])
-def test_blank_evidence(excerpt: str) -> None:
+@pytest.mark.parametrize(
+    ("excerpt", "words"),
+    [
+        ("''", "is empty or only whitespace"),
+        ("'   '", "is empty or only whitespace"),
+        ("' \u3000 '", "is empty or only whitespace"),  # ideographic space
+        ('"\\t"', "control character U+0009"),
+    ],
+)
+def test_blank_evidence(excerpt: str, words: str) -> None:
     old = "      - 'In 2024, trade volume reached $783 million'"
     text, line = replace_line(SHIPPED, old, f"      - {excerpt}", "  - id: trade-2024")
     problem = only_problem(text)
     assert problem.path == ("trade", index_of("trade", "trade-2024"), "evidence", 0)
     assert (problem.line, problem.column) == (line, 9)
-    assert "empty or only whitespace" in problem.message or "control character" in problem.message
+    assert words in problem.message
 
 
 @pytest.mark.parametrize(
@@ -688,8 +722,12 @@ def test_id_with_trailing_newline() -> None:
 
 def test_every_problem_reported_sorted_by_line() -> None:
     # Two bad dates in different records: two problems, in file order.
-    text, first = replace_line(SHIPPED, "    date: '2012'", "    date: '2012-00'", "  - id: trade-2012")
-    text, second = replace_line(text, "    date: '2024'", "    date: '2024-99'", "  - id: trade-2024")
+    text, first = replace_line(
+        SHIPPED, "    date: '2012'", "    date: '2012-00'", "  - id: trade-2012"
+    )
+    text, second = replace_line(
+        text, "    date: '2024'", "    date: '2024-99'", "  - id: trade-2024"
+    )
     problems = problems_of(text)
     assert [(p.line, p.path[-1]) for p in problems] == [(first, "date"), (second, "date")]
     assert all("does not exist" in p.message for p in problems)
@@ -742,6 +780,21 @@ def test_cache_gives_identical_results(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert list(cached.facts) == list(uncached.facts)  # same order, too
 
 
+@pytest.mark.parametrize("module", ["models.py", "dates.py", "validation.py", "yamlsafe.py"])
+def test_cache_key_covers_the_validating_code(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, module: str
+) -> None:
+    package = tmp_path / "package"
+    package.mkdir()
+    for name in ("models.py", "dates.py", "validation.py", "yamlsafe.py"):
+        (package / name).write_bytes((store.packaged_facts().parent / name).read_bytes())
+    monkeypatch.setattr(store, "_PACKAGE_DIR", package)
+    before = store._cache_key(b"same data")
+    with (package / module).open("a", encoding="utf-8") as handle:
+        handle.write("# changed\n")
+    assert store._cache_key(b"same data") != before
+
+
 def test_no_cache_writes_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     root = xdg(monkeypatch, tmp_path)
     monkeypatch.setenv("KZAFRICA_NO_CACHE", "1")
@@ -749,7 +802,9 @@ def test_no_cache_writes_nothing(monkeypatch: pytest.MonkeyPatch, tmp_path: Path
     assert not root.exists()
 
 
-def test_cache_invalidated_when_file_changes(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
+def test_cache_invalidated_when_file_changes(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
     root = xdg(monkeypatch, tmp_path)
     path = copy_of_shipped(tmp_path)
     assert store.load(str(path)).facts["article"]["dateline"] == "Astana"
@@ -876,4 +931,3 @@ def test_shipped_file_with_one_line_replaced(index: int, line: str) -> None:
     lines = [*SHIPPED_LINES]
     lines[index] = lines[index][: len(lines[index]) - len(lines[index].lstrip())] + line
     outcome_of("\n".join(lines).encode("utf-8"))
-

@@ -28,16 +28,27 @@ def base() -> dict[str, Any]:
             {"id": "rw", "name": "Rwanda", "code": "RW", "code3": "RWA", "evidence": ["x"]},
         ],
         "people": [
-            {"id": "pk", "name": "Paul Kagame", "role": "President", "country": "rw",
-             "evidence": ["x"]},
+            {
+                "id": "pk",
+                "name": "Paul Kagame",
+                "role": "President",
+                "country": "rw",
+                "evidence": ["x"],
+            },
         ],
     }
 
 
 def visit(**changes: Any) -> dict[str, Any]:
     record: dict[str, Any] = {
-        "id": "v1", "status": "held", "form": "visit", "level": "head of state",
-        "visitors": ["pk"], "origin": ["rw"], "destination": "kz", "date": "2025-05",
+        "id": "v1",
+        "status": "held",
+        "form": "visit",
+        "level": "head of state",
+        "visitors": ["pk"],
+        "origin": ["rw"],
+        "destination": "kz",
+        "date": "2025-05",
         "evidence": ["It was his second visit"],
     }
     record.update(changes)
@@ -114,7 +125,12 @@ def test_amounts_are_whole_non_negative_usd() -> None:
         record = {"id": "t", "date": "2024", "amount": amount, "evidence": ["x"]}
         return errors({**base(), "trade": [record]})
 
-    good = {"value": 783000000, "currency": "USD", "qualifier": "exact", "as_stated": "$783 million"}
+    good = {
+        "value": 783000000,
+        "currency": "USD",
+        "qualifier": "exact",
+        "as_stated": "$783 million",
+    }
     assert trade(good) == []
     assert trade({**good, "value": -1})
     assert trade({**good, "value": 7.5})
@@ -126,7 +142,8 @@ def test_amounts_are_whole_non_negative_usd() -> None:
 def test_quote_text_must_stand_in_its_evidence() -> None:
     quote = {"id": "q", "speaker": "pk", "text": "not said", "evidence": ["said this"]}
     found = errors({**base(), "quotes": [quote]})
-    assert found and "verbatim" in found[0][1]
+    assert found
+    assert "verbatim" in found[0][1]
 
 
 def test_schema_command_prints_the_models_schema() -> None:
@@ -154,8 +171,22 @@ def test_a_partial_date_spans_the_days_it_covers(text: str, first: dt.date, last
 
 
 @pytest.mark.parametrize(
-    "text", ["", "25", "2025-5", "2025-13", "2025-00", "2025-02-29", "2025-05-28T00", "０２０２５",
-             "2025/05", "0000", " 2025", "2025-05-32", "99999"]
+    "text",
+    [
+        "",
+        "25",
+        "2025-5",
+        "2025-13",
+        "2025-00",
+        "2025-02-29",
+        "2025-05-28T00",
+        "０２０２５",
+        "2025/05",
+        "0000",
+        " 2025",
+        "2025-05-32",
+        "99999",
+    ],
 )
 def test_anything_else_is_not_a_date(text: str) -> None:
     with pytest.raises(dates.DateError):

@@ -46,7 +46,11 @@ def test_unpacked_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path)
     def run(*args: str) -> subprocess.CompletedProcess[str]:
         return subprocess.run(
             [sys.executable, "-m", "kzafrica", *args],
-            cwd=elsewhere, env=env, capture_output=True, text=True, check=False,
+            cwd=elsewhere,
+            env=env,
+            capture_output=True,
+            text=True,
+            check=False,
         )
 
     checked = run("validate")
