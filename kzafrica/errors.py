@@ -2,17 +2,27 @@
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass
+from typing import NamedTuple
 
 Path = tuple[str | int, ...]
 
 # Characters that could take over or disguise a terminal line: C0/C1 controls, DEL, bidi
 # overrides and isolates, line separators, zero-width marks, lone surrogates (which no
 # terminal encoding can print). The models reject them in data; messages escape them.
-UNSAFE = re.compile(
-    r"[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
-)
+_UNSAFE = "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+
+
+@functools.cache
+def _unsafe() -> re.Pattern[str]:
+    return re.compile(_UNSAFE)  # compiled on first use: answering a query never needs it
+
+
+def first_unsafe(text: str) -> str | None:
+    """The first unsafe character in ``text``, or None."""
+    found = _unsafe().search(text)
+    return found.group() if found else None
 
 
 def _escape(match: re.Match[str]) -> str:
@@ -22,11 +32,10 @@ def _escape(match: re.Match[str]) -> str:
 
 def visible(text: str) -> str:
     """``text`` with every unsafe character escaped (ESC shows as ``\\x1b``): one safe line."""
-    return UNSAFE.sub(_escape, text)
+    return _unsafe().sub(_escape, text)
 
 
-@dataclass(frozen=True)
-class Problem:
+class Problem(NamedTuple):
     """One thing wrong with a data file, at a line and column where one is known."""
 
     message: str

@@ -23,7 +23,7 @@ from pydantic import (
 )
 
 from kzafrica import dates
-from kzafrica.errors import UNSAFE
+from kzafrica.errors import first_unsafe
 
 
 @dataclass(frozen=True)
@@ -34,10 +34,10 @@ class Ref:
 
 
 def _safe_text(value: str) -> str:
-    bad = UNSAFE.search(value)
+    bad = first_unsafe(value)
     if bad:
         raise ValueError(
-            f"contains the control character U+{ord(bad.group()):04X};"
+            f"contains the control character U+{ord(bad):04X};"
             " write plain text (whitespace other than spaces is not allowed)"
         )
     if not value.strip():

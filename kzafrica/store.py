@@ -16,9 +16,8 @@ import json
 import os
 import stat
 import time
-from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kzafrica import __version__
 from kzafrica.errors import DataError, Problem
@@ -30,8 +29,7 @@ _PACKAGE_DIR = Path(__file__).parent
 _CACHE_FORMAT = 1
 
 
-@dataclass(frozen=True)
-class Dataset:
+class Dataset(NamedTuple):
     """Validated facts as plain JSON-ready data, plus what the model says about them."""
 
     facts: dict[str, Any]  # collection key -> list of records (dicts); "article" -> dict
