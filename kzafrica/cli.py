@@ -15,6 +15,7 @@ from enum import Enum
 from typing import Annotated, Any, NoReturn
 
 import typer
+from typer import _click as click  # Typer 0.28 vendors Click
 from typer.core import TyperGroup
 
 from kzafrica import __version__, query, render, store
@@ -64,6 +65,10 @@ class _Group(TyperGroup):
                 **extra,
             )
             code = result if isinstance(result, int) else 0
+            if code == 130:
+                # Typer turns a KeyboardInterrupt anywhere in a command (validate, schema,
+                # a query) into a silent 130; say it here, once, for all of them.
+                _say("interrupted")
         except click_errors.NoArgsIsHelpError as exc:
             sys.stdout.write(exc.ctx.get_help() + "\n" if exc.ctx else "")
         except click_errors.UsageError as exc:
@@ -76,13 +81,47 @@ class _Group(TyperGroup):
         except typer.Abort:
             _say("interrupted")
             code = 130
+        try:
+            # Flush now: a closed pipe met by the interpreter's own final flush would print
+            # "Exception ignored ... BrokenPipeError" and exit 120 (--version, validate).
+            sys.stdout.flush()
+        except BrokenPipeError:
+            _stdout_to_devnull()
+            code = 141
         if standalone_mode:
             sys.exit(code)
         return code
 
+    # Typer exits 1 (our "invalid data file") when a write to a closed pipe fails outside
+    # a query command: --help, --version, schema, validate. Exit 141 there too.
+    def make_context(
+        self,
+        info_name: str | None,
+        args: list[str],
+        parent: click.Context | None = None,
+        **extra: Any,
+    ) -> click.Context:
+        with _exit_on_closed_pipe():
+            return super().make_context(info_name, args, parent, **extra)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        with _exit_on_closed_pipe():
+            return super().invoke(ctx)
+
+
+@contextlib.contextmanager
+def _exit_on_closed_pipe() -> Iterator[None]:
+    try:
+        yield
+    except BrokenPipeError:
+        _pipe_closed()
+
 
 def _one_line(message: str) -> str:
-    return " ".join(query.printable(part, limit=400).strip("'") for part in message.split())
+    # Click quotes the user's input itself and _say escapes control characters: only
+    # join the lines and cap the length (a 100 kB argument must not echo 100 kB back).
+    flat = " ".join(message.split())
+    return flat if len(flat) <= 400 else flat[:399] + "…"
 
 
 app = typer.Typer(
@@ -148,8 +187,6 @@ def _run(ctx: typer.Context, answer: Callable[[Facts], Result], out: render.Opti
     except DataError as exc:
         _problems(exc)
         raise typer.Exit(1) from None
-    except KeyboardInterrupt:
-        _fail("interrupted", 130)
     except BrokenPipeError:
         _pipe_closed()
 
@@ -160,12 +197,17 @@ def _fail(message: str, code: int) -> NoReturn:
 
 
 def _pipe_closed() -> NoReturn:
-    # The reader went away (`| head`). Point stdout at /dev/null so that the interpreter's
-    # final flush cannot fail again, and exit as a process killed by SIGPIPE would.
+    # The reader went away (`| head`): exit as a process killed by SIGPIPE would.
+    _stdout_to_devnull()
+    raise typer.Exit(141)
+
+
+def _stdout_to_devnull() -> None:
+    # Point stdout at /dev/null so that the interpreter's final flush cannot fail again.
     devnull = os.open(os.devnull, os.O_WRONLY)
     with contextlib.suppress(OSError, ValueError):  # ValueError: a test runner's buffer
         os.dup2(devnull, sys.stdout.fileno())
-    raise typer.Exit(141)
+    os.close(devnull)
 
 
 # -- shared options ---------------------------------------------------------------------

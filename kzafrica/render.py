@@ -74,7 +74,11 @@ def write(result: Result, options: Options, stream: TextIO) -> None:
     if options.format not in FORMATS:
         raise UsageError(f"unknown format '{options.format}'; choose from {', '.join(FORMATS)}")
     if options.fields:
-        result = Result(select_fields(result.data, options.fields), result.view)
+        fields = options.fields
+        if options.cite and options.format == "table" and isinstance(result.data, list):
+            # The --cite column of a list table reads each selected record's evidence.
+            fields = (*fields, "evidence") if "evidence" not in fields else fields
+        result = Result(select_fields(result.data, fields), result.view)
     FORMATS[options.format](result, options, stream)
 
 
@@ -89,11 +93,16 @@ def select_fields(data: list[Record] | Record, fields: tuple[str, ...]) -> list[
     unknown = [f for f in fields if f not in available]
     if unknown and rows:
         raise UsageError(
-            f"unknown field {', '.join(repr(f) for f in unknown)};"
+            f"unknown field {', '.join(_quoted(f) for f in unknown)};"
             f" available: {', '.join(a for a in available if '.' not in a)}"
         )
     picked = [{f: _get(row, f) for f in fields} for row in rows]
     return picked if isinstance(data, list) else picked[0]
+
+
+def _quoted(name: str, limit: int = 80) -> str:
+    # The user's own text, echoed: shortened (a 100 kB --fields is not echoed back whole).
+    return repr(name if len(name) <= limit else name[: limit - 1] + "…")
 
 
 def _paths(row: Record, prefix: str = "") -> Iterable[str]:
@@ -135,8 +144,9 @@ def text(value: Any) -> str:
 
 
 def field_column(name: str) -> Column:
-    """A column showing one output field."""
-    return Column(name, lambda record: text(_get(record, name)))
+    """A column showing one output field of a record :func:`select_fields` made, where a
+    dotted path is already a key of its own."""
+    return Column(name, lambda record: text(record.get(name)))
 
 
 @writer("table")
@@ -174,7 +184,7 @@ def _table(result: Result, options: Options, stream: TextIO) -> None:
             table.add_row(cell(key), cell(value))
         if "evidence" in result.data and not options.cite and not options.fields:
             table.caption = cell("Evidence: add --cite, or use --json")
-        console.print(table)
+        _print(console, table, stream)
         return
     columns = list(view.columns)
     if options.fields:
@@ -198,7 +208,15 @@ def _table(result: Result, options: Options, stream: TextIO) -> None:
             table.add_row(*(cell(column.value(row)) for column in columns))
     if not result.data:
         table.caption = cell("No records match.")
-    console.print(table)
+    _print(console, table, stream)
+
+
+def _print(console: Any, table: Any, stream: TextIO) -> None:
+    # Rich turns a closed pipe into a silent exit 1 (our "invalid data file"); writing
+    # the rendered text ourselves lets the BrokenPipeError reach the CLI, which exits 141.
+    with console.capture() as captured:
+        console.print(table)
+    stream.write(captured.get())
 
 
 _MIN_COLUMN_WIDTH = 14  # below this many cells per column, a table turns into blocks
