@@ -53,8 +53,7 @@ class _Group(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        from typer._click import exceptions as click_errors  # Typer 0.28 vendors Click
-
+        click_errors = click.exceptions
         code = 0
         try:
             result = super().main(
@@ -187,8 +186,6 @@ def _run(ctx: typer.Context, answer: Callable[[Facts], Result], out: render.Opti
     except DataError as exc:
         _problems(exc)
         raise typer.Exit(1) from None
-    except BrokenPipeError:
-        _pipe_closed()
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -390,7 +387,7 @@ def trade(
         columns = (
             Column("Year", when),
             Column("Volume", lambda r: str(r["amount"]["as_stated"])),
-            Column("", lambda r: bars.bar(r["amount"]["value"])),
+            Column("", lambda r: bars.bar(r["amount"]["value"]), min_width=bars.width),
             Column("Note", lambda r: text(r.get("note"))),
         )
         caption = "Bars are to scale; 'around' and 'surpassed' are the article's words."
@@ -843,12 +840,26 @@ def main() -> None:
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
     try:
+        _keep_only_the_invoked_command(sys.argv[1:])
         typer.main.get_command(app).main(prog_name="kzafrica")
-    except KeyboardInterrupt:
+    except KeyboardInterrupt:  # before a command runs; _Group.main handles the rest
         _say("interrupted")
         sys.exit(130)
-    except BrokenPipeError:
-        try:
-            _pipe_closed()
-        except typer.Exit:
-            sys.exit(141)
+
+
+def _keep_only_the_invoked_command(args: list[str]) -> None:
+    """Typer builds every command's parameters before it parses the arguments: about a
+    tenth of a run. A run that names its command needs only that one built."""
+    if any(name.startswith("_KZAFRICA_COMPLETE") for name in os.environ):
+        return  # shell completion may complete any command
+    rest = list(args)
+    while rest and rest[0].startswith("-"):
+        if rest.pop(0) == "--data" and rest:
+            rest.pop(0)  # its value
+    named = [
+        command
+        for command in app.registered_commands
+        if rest and command.callback and command.callback.__name__ == rest[0]
+    ]
+    if named:
+        app.registered_commands = named

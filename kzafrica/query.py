@@ -11,8 +11,7 @@ import datetime as dt
 import difflib
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
-from typing import Any
+from typing import Any, NamedTuple
 
 from kzafrica import dates
 from kzafrica.demonyms import DEMONYMS
@@ -125,8 +124,7 @@ class Facts:
 # -- countries ------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class CountryMatch:
+class CountryMatch(NamedTuple):
     """A resolved --country value: the fact-base id, or None for a real country the
     fact base does not mention (an empty result, not an error)."""
 
@@ -210,8 +208,7 @@ def _world_display() -> dict[str, str]:
 # -- dates --------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Window:
+class Window(NamedTuple):
     """A --since/--until window; either end may be open."""
 
     since: dt.date | None = None

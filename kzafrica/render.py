@@ -9,17 +9,16 @@ csv) happen inside the writer that needs them, so a ``--json`` run never pays fo
 from __future__ import annotations
 
 import json
+import unicodedata
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
-from typing import Any, TextIO
+from typing import Any, NamedTuple, TextIO
 
 from kzafrica.errors import UsageError
 
 Record = dict[str, Any]
 
 
-@dataclass(frozen=True)
-class Column:
+class Column(NamedTuple):
     """A table column: a header and how to get the cell's text from a record."""
 
     header: str
@@ -27,8 +26,7 @@ class Column:
     min_width: int | None = None
 
 
-@dataclass(frozen=True)
-class View:
+class View(NamedTuple):
     """How the table format shows a result."""
 
     title: str
@@ -38,16 +36,14 @@ class View:
     pairs: Callable[[Record], list[tuple[str, str]]] | None = None
 
 
-@dataclass(frozen=True)
-class Result:
+class Result(NamedTuple):
     """What a command answers: JSON-ready data and its table view."""
 
     data: list[Record] | Record
     view: View
 
 
-@dataclass(frozen=True)
-class Options:
+class Options(NamedTuple):
     """Output options common to every command."""
 
     format: str = "table"
@@ -158,10 +154,10 @@ def _table(result: Result, options: Options, stream: TextIO) -> None:
     # Text objects are never parsed as markup; emoji codes and highlighting stay off, so
     # whatever a data file holds is shown exactly as typed.
     console = Console(file=stream, emoji=False, highlight=False, markup=False, soft_wrap=False)
-    ascii_only = _ascii_only(stream)
+    encoding = getattr(stream, "encoding", None) or "utf-8"
 
     def cell(value: str) -> Text:
-        return Text(value.replace("█", "#") if ascii_only else value)
+        return Text(_displayable(value, encoding))
 
     view = result.view
     table = Table(
@@ -242,6 +238,26 @@ def _inline(value: Record) -> str:
 
 
 # -- machine formats ---------------------------------------------------------------
+
+
+# Typographic marks a table uses, in ASCII, for a terminal that cannot show them.
+_PLAIN = str.maketrans(
+    {"→": "->", "█": "#", "…": "...", "“": '"', "”": '"', "’": "'", "–": "-", "·": "-"}
+)
+
+
+def _displayable(text: str, encoding: str) -> str:
+    """``text`` as the stream can show it: unchanged where it can; else marks in ASCII,
+    accents dropped (Traoré -> Traore), anything left escaped. Rich measures the result,
+    so columns stay aligned. Machine formats never do this: they keep the exact text."""
+    try:
+        text.encode(encoding)
+        return text
+    except (UnicodeEncodeError, LookupError):
+        pass
+    decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN))
+    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
+    return plain.encode(encoding, "backslashreplace").decode(encoding, "replace")
 
 
 def _ascii_only(stream: TextIO) -> bool:
@@ -362,11 +378,10 @@ def _yaml(result: Result, options: Options, stream: TextIO) -> None:
     )
 
 
-@dataclass
-class Bars:
+class Bars(NamedTuple):
     """Bars scaled to the largest value, for the trade table."""
 
-    values: list[int] = field(default_factory=list)
+    values: list[int]
     width: int = 20
 
     def bar(self, value: int) -> str:

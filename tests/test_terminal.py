@@ -226,7 +226,8 @@ def output(cache: str, env: dict[str, str], *args: str) -> str:
 def test_accented_names_in_any_encoding(cache: str, env: dict[str, str]) -> None:
     assert {p["name"] for p in json.loads(output(cache, env, "people", "--json"))} >= NAMES
     table = output(cache, env, "people")
-    assert "Françoise" in table or "Fran\\xe7oise" in table
+    # A terminal that cannot show 'ç' reads the name without its accent, columns aligned.
+    assert "Françoise Joly" in table or "Francoise Joly" in table
 
 
 def test_other_formats_on_an_ascii_terminal(cache: str) -> None:
