@@ -22,7 +22,7 @@ def span(text: str) -> tuple[dt.date, dt.date]:
     """Return the first and last day that ``text`` (YYYY, YYYY-MM or YYYY-MM-DD) covers."""
     match = _PATTERN.fullmatch(text)
     if match is None:
-        shown = text if len(text) <= 40 and text.isprintable() else repr(text[:40])
+        shown = text[:40] if text[:40].isprintable() else repr(text[:40])[1:-1]
         raise DateError(f"'{shown}' is not a date: use YYYY, YYYY-MM or YYYY-MM-DD")
     year = int(match[1])
     if year < 1:

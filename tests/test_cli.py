@@ -51,16 +51,6 @@ ARGS = {**LIST_COMMANDS, **OBJECT_COMMANDS}
 OTHER_COMMANDS = {"validate", "schema"}
 
 
-@pytest.fixture(autouse=True, scope="module")
-def _command_built_once() -> Iterator[None]:
-    """Typer rebuilds the Click command from the app on every CliRunner.invoke, which is
-    most of an invocation's cost; build it once for this module's tests."""
-    command = typer.main.get_command(cli.app)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(typer.testing, "_get_command", lambda app: command)
-        yield
-
-
 # -- helpers ---------------------------------------------------------------------------
 
 

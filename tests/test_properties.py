@@ -16,9 +16,6 @@ import json
 from collections.abc import Callable, Iterator
 from typing import Any
 
-import pytest
-import typer
-import typer.testing
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -38,16 +35,6 @@ PROPERTY = settings(
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _command_built_once() -> Iterator[None]:
-    """Typer rebuilds the Click command from the app on every CliRunner.invoke, which is
-    most of an invocation's cost; build it once for this module's tests."""
-    command = typer.main.get_command(cli.app)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(typer.testing, "_get_command", lambda app: command)
-        yield
 
 
 def run(args: list[str]) -> Result:

@@ -10,13 +10,11 @@ import csv
 import io
 import json
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
-import typer.testing
 import yaml
 from typer.testing import CliRunner, Result
 
@@ -48,16 +46,6 @@ ONE_OBJECT = {"show", "summary"}
 # Markup, links, an unmatched closing tag, an emoji code, a formula: all must stay text.
 MARKUP = "[bold red]x[/] [link=http://x]y[/link] [/bold] :thumbs_up:"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)")
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _command_built_once() -> Iterator[None]:
-    """Typer rebuilds the Click command from the app on every CliRunner.invoke, which is
-    most of an invocation's cost; build it once for this module's tests."""
-    command = typer.main.get_command(cli.app)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(typer.testing, "_get_command", lambda app: command)
-        yield
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:

@@ -16,12 +16,9 @@ import signal
 import subprocess
 import sys
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-import typer
-import typer.testing
 import yaml
 from rich.cells import cell_len
 from typer.testing import CliRunner
@@ -46,16 +43,6 @@ CLEARED = (
     "PYTHONUTF8",
     "KZAFRICA_DATA",
 )
-
-
-@pytest.fixture(autouse=True, scope="module")
-def _command_built_once() -> Iterator[None]:
-    """Typer rebuilds the Click command from the app on every CliRunner.invoke, which is
-    most of an invocation's cost; build it once for this module's tests."""
-    command = typer.main.get_command(cli.app)
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(typer.testing, "_get_command", lambda app: command)
-        yield
 
 
 @pytest.fixture(scope="module")
