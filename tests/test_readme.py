@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 from pathlib import Path
 
 import typer
@@ -65,3 +66,17 @@ def test_data_model_table_lists_every_field() -> None:
         assert row, key
         listed = re.findall(r"`(\w+)`", row.group(1))
         assert listed == [f for f in model.model_fields if f not in ("id", "evidence")], key
+
+
+def test_every_example_in_the_readme_runs() -> None:
+    runner = CliRunner()
+    blocks = re.findall(r"```sh\n(.*?)```", _section("Examples"), re.S)
+    lines = [
+        line.split(" #")[0].split(" |")[0].split(" >")[0] for b in blocks for line in b.splitlines()
+    ]
+    examples = [shlex.split(line)[1:] for line in lines if line.startswith("kzafrica ")]
+    assert len(examples) >= 15
+    for args in examples:
+        result = runner.invoke(cli.app, args, env={"COLUMNS": "100"})
+        assert result.exit_code == 0, (args, result.stderr)
+        assert result.stdout.strip(), args
