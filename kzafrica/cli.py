@@ -258,6 +258,8 @@ CountryOption = Annotated[
 
 
 def _options(fmt: Format, json_: bool, fields: str | None, cite: bool) -> render.Options:
+    if json_ and fmt.value not in ("table", "json"):  # table is the default: not a choice
+        raise typer.BadParameter(f"--json and --format {fmt.value} disagree; use one of them")
     picked = tuple(f.strip() for f in (fields or "").split(",") if f.strip())
     return render.Options(format="json" if json_ else str(fmt.value), fields=picked, cite=cite)
 
@@ -723,11 +725,10 @@ def show(
     fmt: FormatOption = TABLE,
     json_: JsonOption = False,
     fields: FieldsOption = None,
-    cite: CiteOption = True,
 ) -> None:
     """One record: every field, evidence, links.
 
-    Shows the records it references and the records that refer to it.
+    Shows the records it references, the records that refer to it, and the evidence.
 
     \b
     Examples:
@@ -739,7 +740,7 @@ def show(
         record = query.show(facts, record_id)
         return Result(record, View(f"{record['kind']} {record['id']}"))
 
-    _run(ctx, answer, _options(fmt, json_, fields, cite))
+    _run(ctx, answer, _options(fmt, json_, fields, cite=True))
 
 
 @app.command()

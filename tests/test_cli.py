@@ -770,3 +770,11 @@ def test_closed_pipe_exits_quietly(monkeypatch: pytest.MonkeyPatch) -> None:
     result = run("events", "--json")
     assert result.exit_code == 141
     assert result.stderr == ""
+
+
+def test_json_and_another_format_disagree() -> None:
+    result = run("trade", "--json", "--format", "csv")
+    assert result.exit_code == 2
+    assert result.stdout == ""
+    assert "--json and --format csv disagree" in result.stderr
+    assert run("trade", "--json", "--format", "json").exit_code == 0
