@@ -1,6 +1,6 @@
 """Generate a synthetic but valid kzafrica fact file of about N records, for speed tests.
 
-    python benchmarks/make_facts.py --records 10000 -o /tmp/facts-10k.yaml
+    python benchmarks/make_facts.py --records 10000 -o facts-10k.yaml
 
 The records are made up, with synthetic evidence, but they follow every rule of
 ``kzafrica.models.Facts``: every collection is present, ids are unique, references point

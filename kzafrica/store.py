@@ -193,7 +193,7 @@ def _cache_write(key: str, dataset: Dataset) -> None:
     }
     temp = folder / f".{key}.{os.getpid()}.tmp"
     try:
-        folder.mkdir(parents=True, exist_ok=True)
+        folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's own, unshared
         _prune(folder)
         with open(temp, "w", encoding="utf-8") as handle:
             json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
