@@ -125,6 +125,9 @@ def text(value: Any) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if isinstance(value, dict):
+        if {"as_stated", "qualifier", "value", "currency"} <= value.keys():  # an amount
+            amount = f"{value['qualifier']} {value['value']:,} {value['currency']}"
+            return f"{value['as_stated']} ({amount})"
         if "as_stated" in value:
             return str(value["as_stated"])
         if "name" in value:
