@@ -656,11 +656,12 @@ def events(
         keys = query.dated_collections(facts)
         if kind is not None:
             kinds = {facts.kind(k): k for k in facts.collections}
-            if kind not in kinds:
+            key = kinds.get(kind.strip().lower()) or (kind if kind in facts.collections else None)
+            if key is None:  # "visit" or the list's name "visits" both do
                 raise UsageError(
                     f"unknown kind {query.printable(kind)}; choose from {', '.join(kinds)}"
                 )
-            keys = [kinds[kind]] if kinds[kind] in keys else []
+            keys = [key] if key in keys else []
         match = _country(facts, country)
         span = query.window(since, until)
         mentions = query.touches(facts, match)

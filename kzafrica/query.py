@@ -324,7 +324,7 @@ def _strings(value: Any) -> Iterator[str]:
 
 def show(facts: Facts, record_id: str) -> Record:
     """One record with every field, the records it references and those that refer to it."""
-    found = facts.by_id.get(record_id.strip())
+    found = facts.by_id.get(record_id.strip()) or facts.by_id.get(record_id.strip().lower())
     if found is None:
         close = difflib.get_close_matches(record_id, list(facts.by_id), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else "; list ids with kzafrica search"

@@ -778,3 +778,15 @@ def test_json_and_another_format_disagree() -> None:
     assert result.stdout == ""
     assert "--json and --format csv disagree" in result.stderr
     assert run("trade", "--json", "--format", "json").exit_code == 0
+
+
+def test_kind_takes_the_record_kind_or_its_list_name() -> None:
+    singular = json.loads(run("events", "--kind", "visit", "--json").stdout)
+    plural = json.loads(run("events", "--kind", "visits", "--json").stdout)
+    assert singular == plural
+    assert singular
+    assert {r["kind"] for r in singular} == {"visit"}
+
+
+def test_show_ignores_the_case_of_an_id() -> None:
+    assert json.loads(run("show", "Paul-Kagame", "--json").stdout)["id"] == "paul-kagame"
