@@ -18,14 +18,21 @@ import typer
 from typer import _click as click  # Typer 0.28 vendors Click
 from typer.core import TyperGroup
 
-from kzafrica import __version__, query, render, store
+from kzafrica import __version__, query, render, store, views
 from kzafrica.errors import DataError, UsageError, visible
-from kzafrica.query import Facts, Record
-from kzafrica.render import Column, Result, View, text
+from kzafrica.query import Facts
+from kzafrica.render import Result
 
 # The format choices are the render registry's names: a new format needs no CLI change.
 Format = Enum("Format", [(name, name) for name in render.FORMATS], type=str)  # type: ignore[misc]
 TABLE = Format("table")
+
+
+class Status(str, Enum):
+    """--status choices: an event has happened, or is only expected."""
+
+    held = "held"
+    planned = "planned"
 
 
 def _say(message: str) -> None:
@@ -268,42 +275,6 @@ def _country(facts: Facts, value: str | None) -> query.CountryMatch | None:
     return None if value is None else query.resolve_country(facts, value)
 
 
-def _title(base: str, country: query.CountryMatch | None = None, **filters: str | None) -> str:
-    parts = [f"country {country.name}"] if country else []
-    parts += [f"{k} {query.printable(v).strip(chr(39))}" for k, v in filters.items() if v]
-    return f"{base} ({', '.join(parts)})" if parts else base
-
-
-# -- cells ------------------------------------------------------------------------------
-
-
-def when(record: Record) -> str:
-    """A record's date as a person reads it: ranges with an arrow, ~ when approximate."""
-    date = record.get("date")
-    if not date:
-        return ""
-    shown = f"{date} → {record['end']}" if record.get("end") else str(date)
-    return f"~{shown}" if record.get("approximate") else shown
-
-
-def _who(record: Record) -> str:
-    names = [v["name"] for v in record.get("visitors") or []]
-    return ", ".join(names) or str(record.get("visitor_role") or "")
-
-
-def _route(record: Record) -> str:
-    origin = ", ".join(c["name"] for c in record["origin"])
-    return f"{origin} → {record['destination']['name']}"
-
-
-def _id(record: Record) -> str:
-    return str(record["id"])
-
-
-ID = Column("ID", _id)
-WHEN = Column("When", when)
-
-
 # -- commands ---------------------------------------------------------------------------
 
 
@@ -313,9 +284,7 @@ def visits(
     country: CountryOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    status: Annotated[
-        str | None, typer.Option("--status", metavar="held|planned", help="held or planned.")
-    ] = None,
+    status: Annotated[Status | None, typer.Option("--status", help="held or planned.")] = None,
     fmt: FormatOption = TABLE,
     json_: JsonOption = False,
     fields: FieldsOption = None,
@@ -333,28 +302,11 @@ def visits(
     """
 
     def answer(facts: Facts) -> Result:
-        if status is not None and status not in ("held", "planned"):
-            raise UsageError(f"--status must be held or planned, not {query.printable(status)}")
         match = _country(facts, country)
-        span = query.window(since, until)
-        on_side = query.touches(facts, match, ("origin", "destination"))
-        rows = query.select(
-            facts,
-            ["visits"],
-            where=lambda key, r: (
-                on_side(key, r) and span.admits(r) and (status is None or r["status"] == status)
-            ),
-        )
-        columns = (
-            WHEN,
-            Column("Visitor", _who),
-            Column("Route", _route),
-            Column("Level", lambda r: text(r.get("level")) or "—"),
-            Column("Status", lambda r: str(r["status"])),
-            ID,
-        )
-        title = _title("Visits", match, since=since, until=until, status=status)
-        return Result(rows, View(title, columns))
+        state = status.value if status else None
+        rows = query.visits(facts, match, query.window(since, until), state)
+        heading = views.title("Visits", match, since=since, until=until, status=state)
+        return Result(rows, views.visits(heading))
 
     _run(ctx, answer, _options(fmt, json_, fields, cite))
 
@@ -380,20 +332,8 @@ def trade(
     """
 
     def answer(facts: Facts) -> Result:
-        span = query.window(since, until)
-        rows = sorted(
-            query.select(facts, ["trade"], where=lambda key, r: span.admits(r)),
-            key=query.sort_key,
-        )
-        bars = render.Bars([r["amount"]["value"] for r in rows])
-        columns = (
-            Column("Year", when),
-            Column("Volume", lambda r: str(r["amount"]["as_stated"])),
-            Column("", lambda r: bars.bar(r["amount"]["value"]), min_width=bars.width),
-            Column("Note", lambda r: text(r.get("note"))),
-        )
-        caption = "Bars are to scale; 'around' and 'surpassed' are the article's words."
-        return Result(rows, View(_title("Trade", since=since, until=until), columns, caption))
+        rows = query.trade(facts, query.window(since, until))
+        return Result(rows, views.trade(views.title("Trade", since=since, until=until), rows))
 
     _run(ctx, answer, _options(fmt, json_, fields, cite))
 
@@ -401,18 +341,8 @@ def trade(
 def _goods(ctx: typer.Context, direction: str, country: str | None, out: render.Options) -> None:
     def answer(facts: Facts) -> Result:
         match = _country(facts, country)
-        tied = query.touches(facts, match, ("countries",))
-        rows = query.select(
-            facts, ["goods"], where=lambda key, r: r["direction"] == direction and tied(key, r)
-        )
-        columns = (
-            Column("Goods", lambda r: str(r["name"])),
-            Column("Countries", lambda r: text(r.get("countries")) or "Africa"),
-            WHEN,
-            Column("Note", lambda r: text(r.get("note"))),
-        )
         base = "Exports to Africa" if direction == "export" else "Imports from Africa"
-        return Result(rows, View(_title(base, match), columns))
+        return Result(query.goods(facts, direction, match), views.goods(views.title(base, match)))
 
     _run(ctx, answer, out)
 
@@ -478,14 +408,7 @@ def people(
 
     def answer(facts: Facts) -> Result:
         match = _country(facts, country)
-        rows = query.select(facts, ["people"], where=query.touches(facts, match, ("country",)))
-        columns = (
-            Column("Name", lambda r: str(r["name"])),
-            Column("Role", lambda r: ("former " if r.get("former") else "") + str(r["role"])),
-            Column("Country", lambda r: str(r["country"]["name"])),
-            ID,
-        )
-        return Result(rows, View(_title("People", match), columns))
+        return Result(query.people(facts, match), views.people(views.title("People", match)))
 
     _run(ctx, answer, _options(fmt, json_, fields, cite))
 
@@ -517,23 +440,8 @@ def quotes(
     """
 
     def answer(facts: Facts) -> Result:
-        who = query.fold(speaker or "")
-        words = query.fold(contains or "")
-
-        def keep(key: str, r: Record) -> bool:
-            return who in query.fold(facts.name(r["speaker"])) and words in query.fold(r["text"])
-
-        rows = query.select(facts, ["quotes"], where=keep)
-        columns = (
-            Column("Speaker", lambda r: str(r["speaker"]["name"])),
-            Column("Date", when),
-            Column(
-                "Quote",
-                lambda r: ("…" if r.get("partial") else "") + f"“{r['text']}”",
-            ),
-            ID,
-        )
-        return Result(rows, View(_title("Quotes", speaker=speaker, contains=contains), columns))
+        heading = views.title("Quotes", speaker=speaker, contains=contains)
+        return Result(query.quotes(facts, speaker, contains), views.quotes(heading))
 
     _run(ctx, answer, _options(fmt, json_, fields, cite))
 
@@ -555,12 +463,7 @@ def countries(
     """
 
     def answer(facts: Facts) -> Result:
-        columns = (
-            Column("Country", lambda r: str(r["name"])),
-            Column("ISO", lambda r: f"{r['code']} {r['code3']}"),
-            Column("Records", lambda r: str(r["records"])),
-        )
-        return Result(query.country_counts(facts), View("Countries", columns))
+        return Result(query.country_counts(facts), views.countries())
 
     _run(ctx, answer, _options(fmt, json_, fields, cite))
 
@@ -584,15 +487,7 @@ def orgs(
     """
 
     def answer(facts: Facts) -> Result:
-        rows = query.select(facts, ["organizations", "memberships", "strategies"])
-        columns = (
-            Column("Kind", lambda r: str(r["kind"])),
-            Column("Name", lambda r: query.describe(facts, r)),
-            Column("Type", lambda r: text(r.get("type") or r.get("status"))),
-            WHEN,
-            ID,
-        )
-        return Result(rows, View("Organizations and memberships", columns))
+        return Result(query.organizations(facts), views.organizations())
 
     _run(ctx, answer, _options(fmt, json_, fields, cite))
 
@@ -614,14 +509,7 @@ def missions(
     """
 
     def answer(facts: Facts) -> Result:
-        rows = query.select(facts, ["missions"])
-        columns = (
-            Column("Type", lambda r: str(r["type"])),
-            Column("When", when),
-            Column("Count", lambda r: text(r.get("count"))),
-            Column("As stated", lambda r: text(r.get("as_stated") or r.get("description"))),
-        )
-        return Result(rows, View("Diplomatic presence", columns))
+        return Result(query.missions(facts), views.missions())
 
     _run(ctx, answer, _options(fmt, json_, fields, cite))
 
@@ -653,35 +541,10 @@ def events(
     """
 
     def answer(facts: Facts) -> Result:
-        keys = query.dated_collections(facts)
-        if kind is not None:
-            kinds = {facts.kind(k): k for k in facts.collections}
-            key = kinds.get(kind.strip().lower()) or (kind if kind in facts.collections else None)
-            if key is None:  # "visit" or the list's name "visits" both do
-                raise UsageError(
-                    f"unknown kind {query.printable(kind)}; choose from {', '.join(kinds)}"
-                )
-            keys = [key] if key in keys else []
         match = _country(facts, country)
-        span = query.window(since, until)
-        mentions = query.touches(facts, match)
-        rows = sorted(
-            query.select(
-                facts,
-                keys,
-                where=lambda key, r: bool(r.get("date")) and span.admits(r) and mentions(key, r),
-            ),
-            key=query.sort_key,
-        )
-        columns = (
-            WHEN,
-            Column("Kind", lambda r: str(r["kind"])),
-            Column("What", lambda r: query.describe(facts, r)),
-            Column("Status", lambda r: text(r.get("status"))),
-            ID,
-        )
-        title = _title("Timeline", match, kind=kind, since=since, until=until)
-        return Result(rows, View(title, columns))
+        rows = query.timeline(facts, match, kind, query.window(since, until))
+        heading = views.title("Timeline", match, kind=kind, since=since, until=until)
+        return Result(rows, views.timeline(heading))
 
     _run(ctx, answer, _options(fmt, json_, fields, cite))
 
@@ -706,13 +569,8 @@ def search(
     """
 
     def answer(facts: Facts) -> Result:
-        rows = query.search(facts, words)
-        columns = (
-            Column("Kind", lambda r: str(r["kind"])),
-            Column("What", lambda r: query.describe(facts, r)),
-            ID,
-        )
-        return Result(rows, View(_title("Search", text=words), columns))
+        heading = views.title("Search", text=words)
+        return Result(query.search(facts, words), views.search(heading))
 
     _run(ctx, answer, _options(fmt, json_, fields, cite))
 
@@ -739,7 +597,7 @@ def show(
 
     def answer(facts: Facts) -> Result:
         record = query.show(facts, record_id)
-        return Result(record, View(f"{record['kind']} {record['id']}"))
+        return Result(record, views.record(record))
 
     _run(ctx, answer, _options(fmt, json_, fields, cite=True))
 
@@ -762,9 +620,7 @@ def summary(
     """
 
     def answer(facts: Facts) -> Result:
-        data = query.summary(facts)
-        view = View("kzafrica: Kazakhstan–Africa relations at a glance", pairs=_summary_rows)
-        return Result(data, view)
+        return Result(query.summary(facts), views.summary())
 
     _run(ctx, answer, _options(fmt, json_, fields, False))
 
@@ -809,29 +665,6 @@ def schema() -> None:
     from kzafrica.models import json_schema
 
     sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
-
-
-def _summary_rows(data: Record) -> list[tuple[str, str]]:
-    article = data["article"]
-    counts = " · ".join(f"{n} {key}" for key, n in data["counts"].items() if n)
-    bars = render.Bars([t["value"] for t in data["trade"]], width=12)
-
-    def item(r: Record) -> str:
-        return f"{when(r)}  {r['name']}  [{r['id']}]"
-
-    return [
-        ("Article", f"{article['date']}, {article['dateline']}"),
-        ("Records", counts),
-        (
-            "Trade",
-            "\n".join(
-                f"{t['date']}  {bars.bar(t['value'])} {t['as_stated']}" for t in data["trade"]
-            ),
-        ),
-        ("Latest", "\n".join(item(r) for r in data["latest"]) or "none"),
-        ("Upcoming", "\n".join(item(r) for r in data["upcoming"]) or "none"),
-        ("Next", "kzafrica visits · kzafrica quotes · kzafrica show ID · kzafrica --help"),
-    ]
 
 
 def main() -> None:

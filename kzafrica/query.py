@@ -394,22 +394,22 @@ def summary(facts: Facts) -> Record:
             }
             for r in sorted(facts.records("trade"), key=sort_key)
         ],
-        "latest": [_brief(facts, r) for r in held[-5:][::-1]],
-        "upcoming": [_brief(facts, r) for r in upcoming],
+        "latest": [_brief(r) for r in held[-5:][::-1]],
+        "upcoming": [_brief(r) for r in upcoming],
     }
 
 
-def _brief(facts: Facts, record: Record) -> Record:
+def _brief(record: Record) -> Record:
     return {
         "id": record["id"],
         "kind": record["kind"],
         "date": record["date"],
         "end": record.get("end"),
-        "name": describe(facts, record),
+        "name": describe(record),
     }
 
 
-def describe(facts: Facts, record: Record) -> str:
+def describe(record: Record) -> str:
     """One line saying what an output record is, built from its fields."""
     if record["kind"] == "visit":
         who = (
@@ -429,6 +429,80 @@ def describe(facts: Facts, record: Record) -> str:
     if record["kind"] == "membership":
         return f"{record['member']['name']}: {record['status']} of {record['organization']['name']}"
     return str(record["id"])
+
+
+# -- one function per question a command answers ------------------------------------------
+
+
+def visits(
+    facts: Facts, country: CountryMatch | None, window: Window, status: str | None
+) -> list[Record]:
+    """Visits either way that touch ``country`` (either side), in the window, of a status."""
+    on_side = touches(facts, country, ("origin", "destination"))
+    return select(
+        facts,
+        ["visits"],
+        where=lambda key, r: on_side(key, r) and window.admits(r) and status in (None, r["status"]),
+    )
+
+
+def trade(facts: Facts, window: Window) -> list[Record]:
+    """Trade volumes in the window, oldest first."""
+    return sorted(select(facts, ["trade"], where=lambda key, r: window.admits(r)), key=sort_key)
+
+
+def goods(facts: Facts, direction: str, country: CountryMatch | None) -> list[Record]:
+    """Exports or imports; with a country, those the article ties to it."""
+    tied = touches(facts, country, ("countries",))
+    return select(
+        facts, ["goods"], where=lambda key, r: r["direction"] == direction and tied(key, r)
+    )
+
+
+def people(facts: Facts, country: CountryMatch | None) -> list[Record]:
+    """People, of one country if given."""
+    return select(facts, ["people"], where=touches(facts, country, ("country",)))
+
+
+def quotes(facts: Facts, speaker: str | None, contains: str | None) -> list[Record]:
+    """Quotes whose speaker's name holds ``speaker`` and whose words hold ``contains``,
+    ignoring case and accents."""
+    who, words = fold(speaker or ""), fold(contains or "")
+    return select(
+        facts,
+        ["quotes"],
+        where=lambda key, r: who in fold(facts.name(r["speaker"])) and words in fold(r["text"]),
+    )
+
+
+def organizations(facts: Facts) -> list[Record]:
+    """Organizations, then memberships and statuses, then strategies."""
+    return select(facts, ["organizations", "memberships", "strategies"])
+
+
+def missions(facts: Facts) -> list[Record]:
+    """Diplomatic missions over time and honorary consuls."""
+    return select(facts, ["missions"])
+
+
+def timeline(
+    facts: Facts, country: CountryMatch | None, kind: str | None, window: Window
+) -> list[Record]:
+    """Every dated record, oldest first; ``kind`` is a record kind or its list's name."""
+    keys = dated_collections(facts)
+    if kind is not None:
+        kinds = {facts.kind(k): k for k in facts.collections}
+        key = kinds.get(kind.strip().lower()) or (kind if kind in facts.collections else None)
+        if key is None:
+            raise UsageError(f"unknown kind {printable(kind)}; choose from {', '.join(kinds)}")
+        keys = [key] if key in keys else []
+    mentions = touches(facts, country)
+    rows = select(
+        facts,
+        keys,
+        where=lambda key, r: bool(r.get("date")) and window.admits(r) and mentions(key, r),
+    )
+    return sorted(rows, key=sort_key)
 
 
 def printable(text: str, limit: int = 80) -> str:

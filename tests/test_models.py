@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import typing
 from typing import Any
 
 import pytest
@@ -206,3 +207,7 @@ def test_every_real_day_round_trips(day: dt.date) -> None:
     assert dates.span(day.isoformat()) == (day, day)
     first, last = dates.span(day.isoformat()[:7])
     assert first <= day <= last
+
+
+def test_cli_status_choices_are_the_models() -> None:
+    assert {s.value for s in cli.Status} == set(typing.get_args(models.Status))
