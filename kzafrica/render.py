@@ -218,7 +218,7 @@ def _print(console: Any, table: Any, stream: TextIO) -> None:
     stream.write(captured.get())
 
 
-_MIN_COLUMN_WIDTH = 14  # below this many cells per column, a table turns into blocks
+_MIN_COLUMN_WIDTH = 12  # below this many cells per column, a table turns into blocks
 
 
 def _block(value: Any) -> str:

@@ -46,11 +46,8 @@ WHAT = Column("What", describe)
 
 
 def visits(heading: str) -> View:
-    level = Column("Level", lambda r: text(r.get("level")) or "—")
-    status = Column("Status", lambda r: str(r["status"]))
-    return View(
-        heading, (WHEN, Column("Visitor", _who), Column("Route", _route), level, status, ID)
-    )
+    level = Column("Level, status", lambda r: f"{text(r.get('level')) or '—'}, {r['status']}")
+    return View(heading, (WHEN, Column("Visitor", _who), Column("Route", _route), level, ID))
 
 
 def trade(heading: str, rows: list[Record]) -> View:
