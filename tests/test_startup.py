@@ -1,0 +1,55 @@
+"""What a warm run imports: the JSON path needs neither pydantic, PyYAML nor Rich.
+
+Speed itself is measured by benchmarks/startup.py, never by a timed test; this checks the
+design the speed rests on.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+HEAVY = ("pydantic", "yaml", "rich", "pycountry")
+PROBE = """
+import sys
+from kzafrica.cli import main
+sys.argv = ["kzafrica", *sys.argv[1:]]
+try:
+    main()
+except SystemExit:
+    pass
+loaded = sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))
+sys.stderr.write("LOADED " + " ".join(loaded) + "\\n")
+""".replace("HEAVY", repr(HEAVY))
+
+
+def loaded(tmp_path: Path, *args: str) -> set[str]:
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", PROBE, *args], env=env, capture_output=True, text=True, check=True
+    )
+    line = [x for x in done.stderr.splitlines() if x.startswith("LOADED")][-1]
+    return set(line.split()[1:])
+
+
+def test_a_warm_json_query_imports_nothing_heavy(tmp_path: Path) -> None:
+    first = loaded(tmp_path, "visits", "--country", "Rwanda", "--json")
+    assert {"pydantic", "yaml"} <= first  # the first run validates and fills the cache
+    assert loaded(tmp_path, "visits", "--country", "Rwanda", "--json") == set()
+
+
+def test_a_warm_table_imports_rich_only(tmp_path: Path) -> None:
+    loaded(tmp_path, "visits", "--json")
+    assert loaded(tmp_path, "visits", "--country", "Rwanda") == {"rich"}
+
+
+def test_pycountry_only_for_a_country_outside_the_fact_base(tmp_path: Path) -> None:
+    loaded(tmp_path, "visits", "--json")
+    assert "pycountry" not in loaded(tmp_path, "visits", "--country", "rwandan", "--json")
+    assert "pycountry" in loaded(tmp_path, "visits", "--country", "Kenya", "--json")
+
+
+def test_help_imports_nothing_heavy(tmp_path: Path) -> None:
+    assert loaded(tmp_path, "--help") == set()
