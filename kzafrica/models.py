@@ -9,7 +9,7 @@ types), frozen, and reject unknown fields.
 from __future__ import annotations
 
 import typing
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
@@ -459,36 +459,52 @@ class Facts(Strict):
 
     @model_validator(mode="after")
     def _references_resolve(self) -> Facts:
-        problems: list[tuple[Loc, str]] = []
-        kinds: dict[str, str] = {}
-        for key, index, record in self.records():
-            if record.id in kinds:
-                problems.append(((key, index, "id"), f"duplicate id '{record.id}'"))
-            else:
-                kinds[record.id] = record.kind
-        for key, index, record in self.records():
-            for field, want in REFERENCES[key].items():
-                value = getattr(record, field)
-                targets = value if isinstance(value, list) else [value]
-                for position, target in enumerate(targets):
-                    if target is None:
-                        continue
-                    loc: Loc = (key, index, field)
-                    if isinstance(value, list):
-                        loc += (position,)
-                    got = kinds.get(target)
-                    if got is None:
-                        problems.append((loc, f"'{record.id}' refers to unknown id '{target}'"))
-                    elif got != want:
-                        problems.append(
-                            (
-                                loc,
-                                f"'{record.id}' refers to '{target}', a {got}, not a {want}",
-                            )
-                        )
+        problems = reference_problems(
+            (key, index, record.__dict__) for key, index, record in self.records()
+        )
         if problems:
             raise ReferenceProblems(problems)
         return self
+
+
+def reference_problems(
+    records: Iterable[tuple[str, int, Mapping[str, Any]]],
+) -> list[tuple[Loc, str]]:
+    """Duplicate ids, and references to unknown ids or to records of the wrong kind.
+
+    ``records`` are (collection key, index, fields). This works on validated records and on
+    raw YAML data alike, so a file with other errors hears about its references too.
+    """
+    records = [(key, index, fields) for key, index, fields in records if key in REFERENCES]
+    problems: list[tuple[Loc, str]] = []
+    kinds: dict[str, str] = {}
+    for key, index, fields in records:
+        record_id = fields.get("id")
+        if not isinstance(record_id, str):
+            continue
+        if record_id in kinds:
+            problems.append(((key, index, "id"), f"duplicate id '{record_id}'"))
+        else:
+            kinds[record_id] = KINDS[key]
+    for key, index, fields in records:
+        for field, want in REFERENCES[key].items():
+            value = fields.get(field)
+            targets = value if isinstance(value, list) else [value]
+            for position, target in enumerate(targets):
+                if not isinstance(target, str):
+                    continue  # absent, or a wrong type that field validation reports
+                loc: Loc = (
+                    (key, index, field, position)
+                    if isinstance(value, list)
+                    else (key, index, field)
+                )
+                got = kinds.get(target)
+                name = fields.get("id")
+                if got is None:
+                    problems.append((loc, f"'{name}' refers to unknown id '{target}'"))
+                elif got != want:
+                    problems.append((loc, f"'{name}' refers to '{target}', a {got}, not a {want}"))
+    return problems
 
 
 # Collection key -> {field: kind referred to}; derived from the models once.

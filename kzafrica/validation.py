@@ -6,13 +6,21 @@ time only when something is wrong, says where each path starts in the file.
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from typing import Any
 
 from pydantic import ValidationError
 
 from kzafrica import yamlsafe
 from kzafrica.errors import DataError, Path, Problem
-from kzafrica.models import COLLECTIONS, KINDS, REFERENCES, Facts, ReferenceProblems
+from kzafrica.models import (
+    COLLECTIONS,
+    KINDS,
+    REFERENCES,
+    Facts,
+    ReferenceProblems,
+    reference_problems,
+)
 from kzafrica.store import Dataset
 
 _TOP_LEVEL = ("article", *COLLECTIONS)
@@ -38,6 +46,10 @@ def check(file: str, text: str, raw: Any) -> Dataset:
         facts = Facts.model_validate(raw)
     except ValidationError as exc:
         problems = [(tuple(err["loc"]), _message(err)) for err in exc.errors()]
+        # Pydantic stops before the reference check; run it on the raw data so that one
+        # round of fixes can address every problem.
+        seen = {loc for loc, _ in problems}
+        problems += [p for p in reference_problems(_raw_records(raw)) if p[0] not in seen]
         raise _located(file, text, raw, problems) from None
     except ReferenceProblems as exc:
         raise _located(file, text, raw, exc.problems) from None
@@ -100,3 +112,12 @@ def _record_id(raw: Any, path: Path) -> str | None:
         if isinstance(item, dict) and isinstance(item.get("id"), str):
             return str(item["id"])
     return None
+
+
+def _raw_records(raw: dict[str, Any]) -> Iterator[tuple[str, int, dict[str, Any]]]:
+    for key in COLLECTIONS:
+        items = raw.get(key)
+        if isinstance(items, list):
+            for index, item in enumerate(items):
+                if isinstance(item, dict):
+                    yield key, index, item

@@ -931,3 +931,28 @@ def test_shipped_file_with_one_line_replaced(index: int, line: str) -> None:
     lines = [*SHIPPED_LINES]
     lines[index] = lines[index][: len(lines[index]) - len(lines[index].lstrip())] + line
     outcome_of("\n".join(lines).encode("utf-8"))
+
+
+def test_references_are_checked_even_when_fields_are_wrong() -> None:
+    after = "  - id: visit-kagame-2015"
+    text, ref_line = replace_line(
+        SHIPPED, "    destination: kazakhstan", "    destination: nowhere", after
+    )
+    text, date_line = replace_line(text, "    date: '2015'", "    date: '2015-13'", after)
+    problems = problems_of(text)
+    assert [(p.line, p.path[-1]) for p in problems] == sorted(
+        [(ref_line, "destination"), (date_line, "date")]
+    )
+    assert (
+        "unknown id 'nowhere'"
+        in problems[[p.path[-1] for p in problems].index("destination")].message
+    )
+
+
+def test_a_wrong_typed_reference_is_reported_once() -> None:
+    after = "  - id: visit-kagame-2015"
+    text, line = replace_line(
+        SHIPPED, "    destination: kazakhstan", "    destination: Not An Id", after
+    )
+    problem = only_problem(text)
+    assert (problem.line, problem.path[-1]) == (line, "destination")
