@@ -271,6 +271,9 @@ def _options(fmt: Format, json_: bool, fields: str | None, cite: bool) -> render
     return render.Options(format="json" if json_ else str(fmt.value), fields=picked, cite=cite)
 
 
+ALL = query.Window()  # no --since/--until
+
+
 def _country(facts: Facts, value: str | None) -> query.CountryMatch | None:
     return None if value is None else query.resolve_country(facts, value)
 
@@ -306,7 +309,7 @@ def visits(
         state = status.value if status else None
         rows = query.visits(facts, match, query.window(since, until), state)
         heading = views.title("Visits", match, since=since, until=until, status=state)
-        return Result(rows, views.visits(heading))
+        return Result(rows, views.visits(heading), lambda: query.visits(facts, None, ALL, None))
 
     _run(ctx, answer, _options(fmt, json_, fields, cite))
 
@@ -333,7 +336,8 @@ def trade(
 
     def answer(facts: Facts) -> Result:
         rows = query.trade(facts, query.window(since, until))
-        return Result(rows, views.trade(views.title("Trade", since=since, until=until), rows))
+        heading = views.title("Trade", since=since, until=until)
+        return Result(rows, views.trade(heading, rows), lambda: query.trade(facts, ALL))
 
     _run(ctx, answer, _options(fmt, json_, fields, cite))
 
@@ -342,7 +346,10 @@ def _goods(ctx: typer.Context, direction: str, country: str | None, out: render.
     def answer(facts: Facts) -> Result:
         match = _country(facts, country)
         base = "Exports to Africa" if direction == "export" else "Imports from Africa"
-        return Result(query.goods(facts, direction, match), views.goods(views.title(base, match)))
+        rows = query.goods(facts, direction, match)
+        return Result(
+            rows, views.goods(views.title(base, match)), lambda: query.goods(facts, direction, None)
+        )
 
     _run(ctx, answer, out)
 
@@ -408,7 +415,10 @@ def people(
 
     def answer(facts: Facts) -> Result:
         match = _country(facts, country)
-        return Result(query.people(facts, match), views.people(views.title("People", match)))
+        rows = query.people(facts, match)
+        return Result(
+            rows, views.people(views.title("People", match)), lambda: query.people(facts, None)
+        )
 
     _run(ctx, answer, _options(fmt, json_, fields, cite))
 
@@ -441,7 +451,8 @@ def quotes(
 
     def answer(facts: Facts) -> Result:
         heading = views.title("Quotes", speaker=speaker, contains=contains)
-        return Result(query.quotes(facts, speaker, contains), views.quotes(heading))
+        rows = query.quotes(facts, speaker, contains)
+        return Result(rows, views.quotes(heading), lambda: query.quotes(facts, None, None))
 
     _run(ctx, answer, _options(fmt, json_, fields, cite))
 
@@ -544,7 +555,7 @@ def events(
         match = _country(facts, country)
         rows = query.timeline(facts, match, kind, query.window(since, until))
         heading = views.title("Timeline", match, kind=kind, since=since, until=until)
-        return Result(rows, views.timeline(heading))
+        return Result(rows, views.timeline(heading), lambda: query.timeline(facts, None, kind, ALL))
 
     _run(ctx, answer, _options(fmt, json_, fields, cite))
 

@@ -41,6 +41,9 @@ class Result(NamedTuple):
 
     data: list[Record] | Record
     view: View
+    # The same question without its filters, asked only when the answer is empty: it tells
+    # CSV its header and --fields its choices, so an empty answer has both too.
+    unfiltered: Callable[[], list[Record]] | None = None
 
 
 class Options(NamedTuple):
@@ -74,20 +77,25 @@ def write(result: Result, options: Options, stream: TextIO) -> None:
         if options.cite and options.format == "table" and isinstance(result.data, list):
             # The --cite column of a list table reads each selected record's evidence.
             fields = (*fields, "evidence") if "evidence" not in fields else fields
-        result = Result(select_fields(result.data, fields), result.view)
+        examples = result.data or (result.unfiltered() if result.unfiltered else [])
+        picked = select_fields(result.data, fields, examples)
+        result = result._replace(data=picked, unfiltered=lambda: [dict.fromkeys(fields)])
     FORMATS[options.format](result, options, stream)
 
 
-def select_fields(data: list[Record] | Record, fields: tuple[str, ...]) -> list[Record] | Record:
-    """Keep only ``fields`` (top-level names, or dotted paths into nested objects)."""
+def select_fields(
+    data: list[Record] | Record, fields: tuple[str, ...], examples: list[Record] | Record
+) -> list[Record] | Record:
+    """Keep only ``fields`` (top-level names, or dotted paths into nested objects) that
+    ``examples``, records of the same kind, have."""
     rows = data if isinstance(data, list) else [data]
     available: list[str] = []
-    for row in rows:
+    for row in examples if isinstance(examples, list) else [examples]:
         for name in _paths(row):
             if name not in available:
                 available.append(name)
     unknown = [f for f in fields if f not in available]
-    if unknown and rows:
+    if unknown and available:
         raise UsageError(
             f"unknown field {', '.join(_quoted(f) for f in unknown)};"
             f" available: {', '.join(a for a in available if '.' not in a)}"
@@ -332,7 +340,10 @@ def _delimited(result: Result, stream: TextIO, delimiter: str) -> None:
     import csv
 
     rows = [flatten(r) for r in (result.data if isinstance(result.data, list) else [result.data])]
-    header = _header(rows)
+    # The columns of the unfiltered question: the same header for every filter, an empty
+    # answer included, so that scripts can rely on it.
+    examples = [flatten(r) for r in result.unfiltered()] if result.unfiltered else rows
+    header = _header(examples + rows)
     out = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
     out.writerow(header)
     for row in rows:

@@ -309,10 +309,30 @@ def test_unknown_format_is_a_usage_error() -> None:
 
 def test_select_fields() -> None:
     rows = [{"id": "a", "amount": {"value": 1, "currency": "USD"}}]
-    assert render.select_fields(rows, ("amount.value", "id")) == [{"amount.value": 1, "id": "a"}]
+    picked = render.select_fields(rows, ("amount.value", "id"), rows)
+    assert picked == [{"amount.value": 1, "id": "a"}]
     with pytest.raises(UsageError, match=r"unknown field 'nope'; available: id, amount$"):
-        render.select_fields(rows, ("nope",))
-    assert render.select_fields({"id": "a"}, ("id",)) == {"id": "a"}
+        render.select_fields(rows, ("nope",), rows)
+    assert render.select_fields({"id": "a"}, ("id",), {"id": "a"}) == {"id": "a"}
+    # An empty answer checks the names against records of the same kind.
+    assert render.select_fields([], ("id",), rows) == []
+    with pytest.raises(UsageError, match="unknown field 'nope'"):
+        render.select_fields([], ("nope",), rows)
+
+
+def test_csv_header_is_the_same_for_every_filter_and_for_no_match() -> None:
+    headers = set()
+    for country in ("Rwanda", "Morocco", "Kenya"):
+        result = invoke("visits", "--country", country, "--format", "csv")
+        assert result.exit_code == 0
+        headers.add(result.stdout.splitlines()[0])
+    assert len(headers) == 1
+    assert headers.pop().startswith("id,kind,date,end,")
+    empty = invoke("quotes", "--speaker", "nobody", "-f", "csv", "--fields", "speaker.name,text")
+    assert empty.stdout == "speaker.name,text\n"
+    bad = RUNNER.invoke(cli.app, ["quotes", "--speaker", "nobody", "--fields", "nope"])
+    assert bad.exit_code == 2
+    assert "unknown field 'nope'" in bad.stderr
 
 
 def test_flatten() -> None:
