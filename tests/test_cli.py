@@ -20,6 +20,7 @@ import pytest
 import typer
 import typer.testing
 import yaml
+from helpers import facts_file
 from typer.testing import CliRunner, Result
 
 from kzafrica import __version__, cli, render, store
@@ -88,17 +89,6 @@ def fails(code: int, *args: str, env: dict[str, str] | None = None) -> str:
 
 def in_file_order(collection: str, keep: Any = lambda record: True) -> list[str]:
     return [record["id"] for record in FACTS[collection] if keep(record)]
-
-
-def facts_file(tmp_path: Path, *edits: tuple[str, str]) -> Path:
-    """A copy of the shipped facts with each ``old`` text (found exactly once) replaced."""
-    text = SHIPPED
-    for old, new in edits:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    path = tmp_path / "facts.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def span(text: str) -> tuple[dt.date, dt.date]:

@@ -16,6 +16,7 @@ from typing import Any
 
 import pytest
 import yaml
+from helpers import facts_file
 from typer.testing import CliRunner, Result
 
 from kzafrica import cli, render, store
@@ -53,16 +54,6 @@ def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
     assert result.exit_code == 0, (args, result.stdout, result.stderr, result.exception)
     assert result.stderr == ""
     return result
-
-
-def facts_file(tmp_path: Path, *edits: tuple[str, str]) -> Path:
-    text = SHIPPED
-    for old, new in edits:
-        assert text.count(old) == 1, old
-        text = text.replace(old, new)
-    path = tmp_path / "facts.yaml"
-    path.write_text(text, encoding="utf-8")
-    return path
 
 
 def rows_of(data: Any) -> list[dict[str, Any]]:

@@ -1,0 +1,20 @@
+"""Helpers shared by the test modules."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from kzafrica import store
+
+SHIPPED = store.packaged_facts().read_text(encoding="utf-8")
+
+
+def facts_file(tmp_path: Path, *edits: tuple[str, str]) -> Path:
+    """A copy of the shipped facts with each ``old`` text (found exactly once) replaced."""
+    text = SHIPPED
+    for old, new in edits:
+        assert text.count(old) == 1, old
+        text = text.replace(old, new)
+    path = tmp_path / "facts.yaml"
+    path.write_text(text, encoding="utf-8")
+    return path
