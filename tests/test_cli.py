@@ -20,14 +20,13 @@ import pytest
 import typer
 import typer.testing
 import yaml
-from helpers import facts_file
+from helpers import SHIPPED, facts_file
 from typer.testing import CliRunner, Result
 
 from kzafrica import __version__, cli, render, store
 
 RUNNER = CliRunner()
 ENV = {"COLUMNS": "100"}
-SHIPPED = store.packaged_facts().read_text(encoding="utf-8")
 FACTS: dict[str, Any] = yaml.safe_load(SHIPPED)
 COLLECTIONS = [key for key, value in FACTS.items() if isinstance(value, list)]
 RAW = {record["id"]: record for key in COLLECTIONS for record in FACTS[key]}

@@ -19,11 +19,10 @@ import yaml
 from helpers import facts_file
 from typer.testing import CliRunner, Result
 
-from kzafrica import cli, render, store
+from kzafrica import cli, render
 from kzafrica.errors import UsageError
 
 RUNNER = CliRunner()
-SHIPPED = store.packaged_facts().read_text(encoding="utf-8")
 
 QUERIES: dict[str, list[str]] = {
     "visits": ["visits"],
