@@ -234,10 +234,16 @@ UntilOption = Annotated[
 ]
 
 
-def _complete_country(incomplete: str) -> Iterator[str]:
-    try:
-        facts = Facts(store.load(None))
+def _completion_facts(ctx: typer.Context) -> Facts | None:
+    try:  # the --data given so far on the command line, else the usual choice
+        return Facts(store.load(ctx.obj.data if isinstance(ctx.obj, _State) else None))
     except DataError:
+        return None
+
+
+def _complete_country(ctx: typer.Context, incomplete: str) -> Iterator[str]:
+    facts = _completion_facts(ctx)
+    if facts is None:
         return
     for record in facts.records("countries"):
         if query.fold(record["name"]).startswith(query.fold(incomplete)):
@@ -245,9 +251,8 @@ def _complete_country(incomplete: str) -> Iterator[str]:
 
 
 def _complete_id(ctx: typer.Context, incomplete: str) -> Iterator[str]:
-    try:
-        facts = Facts(store.load(ctx.obj.data if isinstance(ctx.obj, _State) else None))
-    except DataError:
+    facts = _completion_facts(ctx)
+    if facts is None:
         return
     yield from (i for i in facts.by_id if i.startswith(incomplete))
 
@@ -658,7 +663,9 @@ def validate(
         dataset = store.validate(file, store.read_bytes(file))
     except DataError as exc:
         _problems(exc)
-        _fail(f"{len(exc.problems)} problem(s) in {visible(file)}", 1)
+        if len(exc.problems) > 1:  # a count helps with a long list; one line says it all
+            _say(f"{len(exc.problems)} problems in {visible(file)}")
+        raise typer.Exit(1) from None
     count = sum(len(v) for v in dataset.facts.values() if isinstance(v, list))
     sys.stdout.write(f"ok: {count} records\n")
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
+import functools
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
@@ -138,71 +139,52 @@ def resolve_country(facts: Facts, text: str) -> CountryMatch:
     wanted = fold(text.strip())
     if not wanted:
         raise UsageError("--country needs a country name or ISO code, e.g. --country Rwanda")
-    by_code = {record["code"]: record for record in facts.records("countries")}
-    for record in facts.records("countries"):
-        names = [
-            record["name"],
-            record["code"],
-            record.get("code3", ""),
-            *record.get("aliases", []),
-        ]
-        names += DEMONYMS.get(record["code"], ())
-        if wanted in {fold(n) for n in names if n}:
-            return CountryMatch(record["id"], record["name"], record["code"])
-    # Not in the fact base: ask the ISO reference (imported only on this path).
-    world = _world()
-    code = world.get(wanted)
-    if code is None:
-        for alpha2, demonyms in DEMONYMS.items():
-            if wanted in {fold(d) for d in demonyms}:
-                code = alpha2
+    known = {record["code"]: record for record in facts.records("countries")}
+    # The fact base first, so that the common case never imports pycountry.
+    code = _index(known.values()).get(wanted) or _world()[0].get(wanted)
     if code is not None:
-        known = by_code.get(code)
-        if known is not None:
-            return CountryMatch(known["id"], known["name"], code)
-        return CountryMatch(None, _world_names()[code], code)
-    choices = {fold(r["name"]): r["name"] for r in facts.records("countries")}
-    choices.update({k: v for k, v in _world_display().items() if k not in choices})
+        record = known.get(code)
+        if record is not None:
+            return CountryMatch(record["id"], record["name"], code)
+        return CountryMatch(None, _world()[1][code], code)
+    choices = {fold(name): name for name in _world()[1].values()}
+    choices.update({fold(r["name"]): r["name"] for r in known.values()})
     close = difflib.get_close_matches(wanted, list(choices), n=3, cutoff=0.6)
     hint = (
         f"; did you mean {' or '.join(choices[c] for c in close)}?"
         if close
-        else ("; use a country name, an ISO 3166-1 code or a demonym")
+        else "; use a country name, an ISO 3166-1 code or a demonym"
     )
     raise UsageError(f"unknown country {printable(text)}{hint}")
 
 
-def _pycountry_entries() -> Iterator[tuple[str, list[str]]]:
+def _index(countries: Iterable[Record]) -> dict[str, str]:
+    """Folded name, alias, code or demonym -> alpha-2 code, for the fact base's countries."""
+    index: dict[str, str] = {}
+    for record in countries:
+        names = [record["name"], record["code"], record.get("code3", "")]
+        names += [*record.get("aliases", []), *DEMONYMS.get(record["code"], ())]
+        index.update((fold(name), record["code"]) for name in names if name)
+    return index
+
+
+@functools.cache
+def _world() -> tuple[dict[str, str], dict[str, str]]:
+    """Every ISO 3166-1 country: (folded name, code or demonym -> code, code -> name)."""
     import pycountry  # the ISO 3166 reference; loaded only when the fact base misses
 
+    index: dict[str, str] = {}
+    names: dict[str, str] = {}
     for country in pycountry.countries:
-        names = [country.alpha_2, country.alpha_3, country.name]
-        names += [
+        names[country.alpha_2] = country.name
+        known = [country.alpha_2, country.alpha_3, country.name]
+        known += [
             getattr(country, a) for a in ("official_name", "common_name") if hasattr(country, a)
         ]
-        yield country.alpha_2, names
-
-
-_WORLD: dict[str, str] = {}
-_WORLD_NAMES: dict[str, str] = {}
-
-
-def _world() -> dict[str, str]:
-    if not _WORLD:
-        for code, names in _pycountry_entries():
-            _WORLD_NAMES[code] = names[2]
-            for name in names:
-                _WORLD.setdefault(fold(name), code)
-    return _WORLD
-
-
-def _world_names() -> dict[str, str]:
-    _world()
-    return _WORLD_NAMES
-
-
-def _world_display() -> dict[str, str]:
-    return {fold(name): name for name in _world_names().values()}
+        known += DEMONYMS.get(country.alpha_2, ())
+        for name in known:
+            index.setdefault(fold(name), country.alpha_2)
+    return index, names
 
 
 # -- dates --------------------------------------------------------------------------
@@ -292,11 +274,8 @@ def touches(
 
 def dated_collections(facts: Facts) -> list[str]:
     """Collections whose records can carry a date."""
-    return [
-        key
-        for key in facts.collections
-        if any("date" in record for record in facts.dataset.facts[key][:1])
-    ]
+    # Every record of a collection has the same fields, so the first one tells.
+    return [key for key in facts.collections if "date" in next(iter(facts.records(key)), {})]
 
 
 def search(facts: Facts, text: str) -> list[Record]:

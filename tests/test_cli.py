@@ -494,7 +494,7 @@ def test_validate_reports_every_problem_with_its_line(tmp_path: Path) -> None:
     assert "people.0.role" in errors[0]
     assert errors[1].startswith(f"{bad}:{date_line}:")
     assert "month 13" in errors[1]
-    assert errors[2] == f"kzafrica: 2 problem(s) in {bad}"
+    assert errors[2] == f"kzafrica: 2 problems in {bad}"
     # The same file given to a query command: exit 1, the same problems, nothing on stdout.
     query = run("--data", str(bad), "visits")
     assert query.exit_code == 1
