@@ -14,6 +14,7 @@ import contextlib
 import hashlib
 import json
 import os
+import re
 import stat
 import time
 from pathlib import Path
@@ -27,6 +28,10 @@ ENV_DATA = "KZAFRICA_DATA"
 ENV_NO_CACHE = "KZAFRICA_NO_CACHE"
 _PACKAGE_DIR = Path(__file__).parent
 _CACHE_FORMAT = 1
+# The start of a line (as str.splitlines splits) whose first non-blank character is not `#`:
+# a search, not a list of a big file's lines. Compiled on first use, as queries never need it.
+_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_CONTENT = rf"(?:^|(?<=[{_BREAKS}]))[^\S{_BREAKS}]*[^\s#]"
 
 
 class Dataset(NamedTuple):
@@ -103,9 +108,7 @@ def decode(file: str, data: bytes) -> str:
             file,
             [Problem(f"not UTF-8 (byte 0x{body[exc.start]:02x}); save as UTF-8", line, column)],
         ) from None
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
-    ):
+    if re.search(_CONTENT, text) is None:  # nothing but blank lines and comments
         raise _fail(file, "is empty; a facts file needs at least `article` and `countries`")
     return text
 
@@ -125,10 +128,15 @@ def load(path: str | None = None) -> Dataset:
 
 def validate(file: str, data: bytes) -> Dataset:
     """Parse and validate ``data``; raise DataError listing every problem with its line."""
-    from kzafrica import yamlsafe  # PyYAML and pydantic: only when validation runs
+    from kzafrica import recordwise, yamlsafe  # PyYAML and pydantic: only when validating
     from kzafrica.validation import check
 
     text = decode(file, data)
+    # The fast path takes a valid file in the usual layout; anything else, and every file
+    # with a problem, goes the reference way, which says where each problem is.
+    fast = recordwise.check(file, text)
+    if fast is not None:
+        return fast
     try:
         raw = yamlsafe.load(text)
     except yamlsafe.YamlProblem as exc:

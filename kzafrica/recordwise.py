@@ -1,0 +1,176 @@
+"""Validating a facts file in the plain block layout piece by piece: the fast first run.
+
+:func:`check` reads the file with :mod:`kzafrica.blockyaml` a piece at a time (top-level
+entries, or a few hundred items of a collection), validates each piece's records with the
+models and keeps only their JSON-ready form, so the raw data and the model objects of the
+whole file are never held at once. A big file's second half is done by a forked child on
+another core (:mod:`kzafrica.parallel`). The result is exactly what
+``Facts.model_validate(...).model_dump(mode="json")`` gives for the same file.
+
+It answers None whenever anything is unusual or wrong (a layout the fast reader leaves to
+the strict one, a validation error, a reference problem, a failed child): the caller then
+runs the reference path, :func:`kzafrica.yamlsafe.load` and
+:func:`kzafrica.validation.check`, which reports every problem with its line.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
+from typing import Any
+
+from annotated_types import MinLen
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from kzafrica import blockyaml, parallel
+from kzafrica.blockyaml import Piece
+from kzafrica.models import COLLECTIONS, KINDS, REFERENCES, Facts, reference_problems
+from kzafrica.store import Dataset
+
+BIG = 2 * 1024 * 1024  # characters: a file this big is split between two cores
+PIECE = 1024 * 1024  # characters in a piece: a few thousand records
+
+# What one piece gives: (top-level key, JSON-ready value, first piece of its key?).
+Entry = tuple[str, Any, bool]
+
+
+def check(file: str, text: str) -> Dataset | None:
+    """The validated facts of ``text``, or None for the reference path to run instead."""
+    if not _facts_as_expected() or not blockyaml.usable(text):
+        return None
+    # Pieces small enough to split the work evenly, big enough to share repeated lines.
+    parts = blockyaml.pieces(text, min(PIECE, max(len(text) // 16, PIECE // 16)))
+    with _no_gc():
+        if len(text) >= BIG and parallel.available() and len(parts) > 1:
+            half = _halfway(parts)
+            pair = parallel.both(
+                lambda: _validate(text, parts[:half]), lambda: _validate(text, parts[half:])
+            )
+            if pair is None:
+                return None
+            entries = pair[0] + pair[1]
+        else:
+            found = _validate(text, parts)
+            if found is None:
+                return None
+            entries = found
+        facts = _assemble(entries)
+        if facts is None or _references_wrong(facts):
+            return None
+    return Dataset(facts=facts, references=REFERENCES, kinds=KINDS, source=file)
+
+
+def _validate(text: str, parts: list[Piece]) -> list[Entry] | None:
+    """Read and validate ``parts`` in order, or None at the first that fails."""
+    memo: dict[str, Any] = {}  # shares repeated values, within this process
+    adapters = _adapters()
+    out: list[Entry] = []
+    for part in parts:
+        data = blockyaml.read_piece(text, part, memo)
+        if data is None:
+            return None
+        if part.key is None:
+            assert isinstance(data, dict)
+            entries = list(data.items())
+        else:
+            entries = [(part.key, data)]
+        for key, value in entries:
+            adapter = adapters.get(key)
+            if adapter is None:
+                return None  # an unknown top-level key
+            try:
+                valid = adapter.validate_python(value)
+            except ValidationError:
+                return None
+            out.append((key, adapter.dump_python(valid, mode="json"), part.part == 0))
+    return out
+
+
+def _assemble(entries: list[Entry]) -> dict[str, Any] | None:
+    """The whole of the facts, in the model's order, as ``Facts`` would validate them."""
+    found: dict[str, Any] = {}
+    for key, value, first in entries:
+        if first:
+            if key in found:
+                return None  # a duplicate top-level key
+            found[key] = value
+        else:
+            found[key].extend(value)
+    facts: dict[str, Any] = {}
+    for name, field in Facts.model_fields.items():
+        if name in found:
+            for rule in field.metadata:
+                if not isinstance(rule, MinLen) or len(found[name]) < rule.min_length:
+                    return None  # too short, or a constraint this path does not know
+            facts[name] = found.pop(name)
+        elif field.is_required():
+            return None
+        else:
+            default = field.get_default(call_default_factory=True)
+            facts[name] = _adapters()[name].dump_python(default, mode="json")
+    return None if found else facts  # anything left over is an unknown key
+
+
+def _references_wrong(facts: dict[str, Any]) -> bool:
+    return bool(
+        reference_problems(
+            (key, index, record) for key in COLLECTIONS for index, record in enumerate(facts[key])
+        )
+    )
+
+
+def _halfway(parts: list[Piece]) -> int:
+    """The index that splits ``parts`` into two halves of about equal text."""
+    total = sum(part.end - part.start for part in parts)
+    done = 0
+    for index, part in enumerate(parts):
+        done += part.end - part.start
+        if 2 * done >= total:
+            return max(index, 1)
+    return len(parts) - 1
+
+
+@functools.cache
+def _adapters() -> dict[str, TypeAdapter[Any]]:
+    """A validator for each top-level field of ``Facts``, strict as ``Facts`` is."""
+    out: dict[str, TypeAdapter[Any]] = {}
+    for name, field in Facts.model_fields.items():
+        kind: Any = field.annotation
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            out[name] = TypeAdapter(kind)  # a model brings its own (strict) configuration
+        else:
+            out[name] = TypeAdapter(kind, config=_STRICT)
+    return out
+
+
+_STRICT = ConfigDict(strict=True)
+
+
+@functools.cache
+def _facts_as_expected() -> bool:
+    """Whether ``Facts`` checks nothing beyond what this path repeats: its fields, no
+    unknown keys, and the references. Another rule sends every file the reference way."""
+    rules = Facts.__pydantic_decorators__
+    return (
+        Facts.model_config.get("extra") == "forbid"
+        and set(rules.model_validators) == {"_references_resolve"}
+        and not (rules.validators or rules.field_validators or rules.root_validators)
+    )
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """No cyclic garbage collection while millions of small objects are made and kept.
+
+    The collector would walk them all several times (and, in a forked child, copy the
+    parent's memory by touching it); nothing made here forms cycles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
