@@ -56,7 +56,9 @@ _NO_VALUE: Any = object()
 # text of a plain scalar that the next lines may go on with.
 Token = tuple[int, int, str | None, Any, str | None]
 _BLANK: Token = (-1, 0, None, _NO_VALUE, None)  # a blank line or a comment
-_TOP_KEY = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*:(?= |$)", re.MULTILINE)
+# A line that starts with a key: searched as `\n` and the key, which is many times faster
+# than `^` in multi-line mode.
+_TOP_KEY = re.compile(r"\n[A-Za-z_][A-Za-z0-9_]*:(?= |\n|\Z)")
 # `key:` alone (comments and blank lines around it), then the first item of a block list.
 _LIST_HEAD = re.compile(
     rf"(?:[ ]*(?:#[^\n]*)?\n)*{_KEY}: *(?:(?<= )#[^\n]*)?\n"
@@ -94,22 +96,31 @@ def parse(text: str) -> dict[str, Any] | None:
 
 def read_piece(text: str, piece: Piece, memo: dict[str, Any]) -> dict[str, Any] | list[Any] | None:
     """The entries (a dict) or items (a list) of ``piece``, or None if it is not plain block
-    layout. ``text`` must be :func:`usable`. ``memo`` shares repeated values between calls."""
+    layout. ``memo`` shares repeated values between calls."""
+    chunk = text[piece.start : piece.end]
+    if not usable(chunk):
+        return None
     root: dict[str, Any] | list[Any] = {} if piece.key is None else []
-    lines = text[piece.start : piece.end].split("\n")
-    return root if _read(lines, root, piece.indent, memo) else None
+    return root if _read(chunk.split("\n"), root, piece.indent, memo) else None
 
 
-def pieces(text: str, size: int) -> list[Piece]:
-    """Split ``text`` into pieces of about ``size`` characters (more for a big item)."""
+def pieces(text: str, size: int) -> list[Piece] | None:
+    """Split ``text`` into pieces of about ``size`` characters (more for a big item).
+
+    What lies between pieces (a list's key, blank lines, comments) is checked here; None if
+    it has characters this reader leaves to the strict one. Each piece is checked as it is
+    read, so that a big file is checked by two cores.
+    """
     out: list[Piece] = []
-    tops = [m.start() for m in _TOP_KEY.finditer(text)]
-    bounds = [0, *tops[1:], len(text)]
+    # Top-level keys after the first line; before the first of them, comments or a key.
+    bounds = sorted({0, *(m.start() + 1 for m in _TOP_KEY.finditer(text)), len(text)})
     for start, end in itertools.pairwise(bounds):
         head = _LIST_HEAD.match(text, start, end)
         if head is None:
             out.append(Piece(start, end))
             continue
+        if not usable(head[0]):
+            return None
         key, indent, at = head[1], len(head[2]), head.start(2)
         needle = "\n" + " " * indent + "- "
         part = 0
