@@ -1,10 +1,12 @@
-"""Running two pieces of work at once: one here, one in a forked child on another core.
+"""Doing a list of work items on two cores: this process and a forked child share them out.
 
-Used only for big inputs, and only where fork is safe and a second core is there (Linux and
-the BSDs; not macOS, where fork is unsafe once system libraries are loaded, nor Windows).
-The child's result comes back pickled through a pipe. Anything that goes wrong in the
-child (an exception, a signal, an unpicklable result) gives None: the caller then does the
-work the slow, single-process way, so a failure costs time, never correctness.
+Used only for big inputs, and only on Linux with a second core (fork is unsafe on macOS
+once system libraries are loaded, and missing on Windows). The item numbers wait in a pipe
+and each process takes the next one when it is free, so neither sits idle while the other
+has a long queue; the child's results come back pickled through a second pipe. Anything
+that goes wrong in the child (an exception, a signal, an unpicklable result) gives None,
+as does any item whose work gives None: the caller then does the work the slow,
+single-process way, so a failure costs time, never correctness.
 """
 
 from __future__ import annotations
@@ -14,11 +16,14 @@ import os
 import pickle
 import signal
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import TypeVar
 
-A = TypeVar("A")
-B = TypeVar("B")
+T = TypeVar("T")
+R = TypeVar("R")
+
+_NUMBER = 4  # bytes of an item number in the queue; a read this small is never split
+_QUEUE_LIMIT = 1024  # item numbers that fit in the smallest pipe buffer Linux gives (4 KiB)
 
 
 def cores() -> int:
@@ -30,40 +35,43 @@ def cores() -> int:
 
 
 def available() -> bool:
-    """Whether :func:`both` runs its two functions at the same time."""
-    return hasattr(os, "fork") and sys.platform != "darwin" and cores() >= 2
+    """Whether :func:`run` shares its items with a forked child."""
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and cores() >= 2
 
 
-def both(here: Callable[[], A | None], there: Callable[[], B | None]) -> tuple[A, B] | None:
-    """``(here(), there())``, with ``there`` run in a forked child; None if either gives None.
+def run(work: Callable[[T], R | None], items: Sequence[T]) -> list[R] | None:
+    """``[work(item) for item in items]``, on two cores when :func:`available`.
 
-    ``there`` must not write to files or streams the parent shares: the child leaves with
-    ``os._exit`` and flushes nothing. If ``here`` gives None the child is stopped at once.
+    None as soon as one ``work(item)`` gives None. ``work`` must not write to files or
+    streams the parent shares: the child leaves with ``os._exit`` and flushes nothing.
     """
-    if not available():
-        mine = here()
-        theirs = there() if mine is not None else None
-        return None if mine is None or theirs is None else (mine, theirs)
-    read_end, write_end = os.pipe()
+    if not available() or not 2 <= len(items) <= _QUEUE_LIMIT:
+        return run_here(work, items)
+    queue_out, queue_in = os.pipe()
+    numbers = memoryview(b"".join(n.to_bytes(_NUMBER, "little") for n in range(len(items))))
+    while numbers:  # never blocks: the smallest pipe buffer holds them all
+        numbers = numbers[os.write(queue_in, numbers) :]
+    os.close(queue_in)  # once it is empty, a read gives b"": no more work
+    results_out, results_in = os.pipe()
     pid = os.fork()
     if pid == 0:  # the child: never returns
         status = 1
         try:
-            os.close(read_end)
-            result = there()
-            if result is not None:
-                with os.fdopen(write_end, "wb") as out:
-                    pickle.dump(result, out, protocol=pickle.HIGHEST_PROTOCOL)
+            os.close(results_out)
+            done = _take(work, items, queue_out)
+            if done is not None:
+                with os.fdopen(results_in, "wb") as pipe:
+                    pickle.dump(done, pipe, protocol=pickle.HIGHEST_PROTOCOL)
                 status = 0
         except BaseException:  # noqa: S110 - reported to the parent as no result
             pass
         finally:
             os._exit(status)
-    os.close(write_end)
-    done = False
+    os.close(results_in)
+    reaped = False
     try:
-        with os.fdopen(read_end, "rb") as pipe:
-            mine = here()
+        with os.fdopen(results_out, "rb") as pipe:
+            mine = _take(work, items, queue_out)
             if mine is None:
                 return None
             try:
@@ -72,13 +80,47 @@ def both(here: Callable[[], A | None], there: Callable[[], B | None]) -> tuple[A
             except Exception:  # the child failed: nothing, or half a pickle, came through
                 return None
         _, status = os.waitpid(pid, 0)
-        done = True
-        if status != 0 or theirs is None:
+        reaped = True
+        if status != 0:
             return None
-        return mine, theirs
+        found = dict(mine) | dict(theirs)
+        if len(found) != len(items):
+            return None
+        return [found[number] for number in range(len(items))]
     finally:
-        if not done:  # here() failed or raised, or the pickle was bad: stop the child
+        os.close(queue_out)
+        if not reaped:  # this side failed or raised: stop the child
             with contextlib.suppress(OSError):
                 os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(OSError):
                 os.waitpid(pid, 0)
+
+
+def run_here(work: Callable[[T], R | None], items: Sequence[T]) -> list[R] | None:
+    """``[work(item) for item in items]`` in this process; None as soon as one gives None."""
+    out: list[R] = []
+    for item in items:
+        result = work(item)
+        if result is None:
+            return None
+        out.append(result)
+    return out
+
+
+def _take(
+    work: Callable[[T], R | None], items: Sequence[T], queue: int
+) -> list[tuple[int, R]] | None:
+    """Take item numbers from ``queue`` until it is empty; the results with their numbers.
+
+    On a None result, empty the queue so that the other process stops soon too.
+    """
+    out: list[tuple[int, R]] = []
+    while number := os.read(queue, _NUMBER):
+        index = int.from_bytes(number, "little")
+        result = work(items[index])
+        if result is None:
+            while os.read(queue, 4096):
+                pass
+            return None
+        out.append((index, result))
+    return out

@@ -3,7 +3,7 @@
 :func:`check` reads the file with :mod:`kzafrica.blockyaml` a piece at a time (top-level
 entries, or a few hundred items of a collection), validates each piece's records with the
 models and keeps only their JSON-ready form, so the raw data and the model objects of the
-whole file are never held at once. A big file's second half is done by a forked child on
+whole file are never held at once. A big file's pieces are shared with a forked child on
 another core (:mod:`kzafrica.parallel`). The result is exactly what
 ``Facts.model_validate(...).model_dump(mode="json")`` gives for the same file.
 
@@ -31,8 +31,9 @@ from kzafrica.blockyaml import Piece
 from kzafrica.models import KINDS, REFERENCES, Facts
 from kzafrica.store import Dataset
 
-BIG = 2 * 1024 * 1024  # characters: a file this big is split between two cores
-PIECE = 1024 * 1024  # characters in a piece: a few thousand records
+BIG = 2 * 1024 * 1024  # characters: a file this big is shared between two cores
+PIECE = 512 * 1024  # characters in a piece, at most: a few thousand records
+_FREEZE = 2 * 1024 * 1024  # characters: a file this big has data gc.freeze() is worth
 
 # What one piece gives: (top-level key, JSON-ready value, first piece of its key?).
 Entry = tuple[str, Any, bool]
@@ -42,53 +43,48 @@ def check(file: str, text: str) -> Dataset | None:
     """The validated facts of ``text``, or None for the reference path to run instead."""
     if not _facts_as_expected():
         return None
-    # Pieces small enough to split the work evenly, big enough to share repeated lines.
-    parts = blockyaml.pieces(text, min(PIECE, max(len(text) // 16, PIECE // 16)))
+    # Pieces small enough to share the work evenly, big enough to share repeated lines.
+    parts = blockyaml.pieces(text, min(PIECE, max(len(text) // 32, PIECE // 32)))
     if not parts:
         return None
-    with _no_gc():
-        if len(text) >= BIG and parallel.available() and len(parts) > 1:
-            half = _halfway(parts)
-            pair = parallel.both(
-                lambda: _validate(text, parts[:half]), lambda: _validate(text, parts[half:])
-            )
-            if pair is None:
-                return None
-            entries = pair[0] + pair[1]
-        else:
-            found = _validate(text, parts)
-            if found is None:
-                return None
-            entries = found
-        facts = _assemble(entries)
+    memo: dict[str, Any] = {}  # repeated values, shared within each process
+    _adapters()  # built once, before a fork
+
+    def work(part: Piece) -> list[Entry] | None:
+        return _validate(text, part, memo)
+
+    with _no_gc(freeze=len(text) >= _FREEZE):
+        run = parallel.run if len(text) >= BIG else parallel.run_here
+        found = run(work, parts)
+        if found is None:
+            return None
+        facts = _assemble([entry for entries in found for entry in entries])
         if facts is None or references_wrong(facts):
             return None
     return Dataset(facts=facts, references=REFERENCES, kinds=KINDS, source=file)
 
 
-def _validate(text: str, parts: list[Piece]) -> list[Entry] | None:
-    """Read and validate ``parts`` in order, or None at the first that fails."""
-    memo: dict[str, Any] = {}  # shares repeated values, within this process
+def _validate(text: str, part: Piece, memo: dict[str, Any]) -> list[Entry] | None:
+    """Read and validate one piece: its top-level entries, JSON-ready, or None."""
+    data = blockyaml.read_piece(text, part, memo)
+    if data is None:
+        return None
+    if part.key is None:
+        assert isinstance(data, dict)
+        entries = list(data.items())
+    else:
+        entries = [(part.key, data)]
     adapters = _adapters()
     out: list[Entry] = []
-    for part in parts:
-        data = blockyaml.read_piece(text, part, memo)
-        if data is None:
+    for key, value in entries:
+        adapter = adapters.get(key)
+        if adapter is None:
+            return None  # an unknown top-level key
+        try:
+            valid = adapter.validate_python(value)
+        except ValidationError:
             return None
-        if part.key is None:
-            assert isinstance(data, dict)
-            entries = list(data.items())
-        else:
-            entries = [(part.key, data)]
-        for key, value in entries:
-            adapter = adapters.get(key)
-            if adapter is None:
-                return None  # an unknown top-level key
-            try:
-                valid = adapter.validate_python(value)
-            except ValidationError:
-                return None
-            out.append((key, adapter.dump_python(valid, mode="json"), part.part == 0))
+        out.append((key, adapter.dump_python(valid, mode="json"), part.part == 0))
     return out
 
 
@@ -150,17 +146,6 @@ def _references_wrong(facts: dict[str, Any]) -> bool:
     return False
 
 
-def _halfway(parts: list[Piece]) -> int:
-    """The index that splits ``parts`` into two halves of about equal text."""
-    total = sum(part.end - part.start for part in parts)
-    done = 0
-    for index, part in enumerate(parts):
-        done += part.end - part.start
-        if 2 * done >= total:
-            return max(index, 1)
-    return len(parts) - 1
-
-
 @functools.cache
 def _adapters() -> dict[str, TypeAdapter[Any]]:
     """A validator for each top-level field of ``Facts``, strict as ``Facts`` is."""
@@ -190,16 +175,20 @@ def _facts_as_expected() -> bool:
 
 
 @contextmanager
-def _no_gc() -> Iterator[None]:
+def _no_gc(freeze: bool) -> Iterator[None]:
     """No cyclic garbage collection while millions of small objects are made and kept.
 
     The collector would walk them all several times (and, in a forked child, copy the
-    parent's memory by touching it); nothing made here forms cycles.
+    parent's memory by touching it); nothing made here forms cycles. With ``freeze``, what
+    exists at the end (the data of a big file, kept for the rest of the run) is moved out of
+    the collector's sight for good, so that it is not walked afterwards either.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
+        if freeze:
+            gc.freeze()
         if enabled:
             gc.enable()

@@ -22,6 +22,7 @@ MAX_DEPTH = 64
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C parser when available
 _INT = re.compile(r"[-+]?[0-9]+")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?")
+_NUMBER_START = frozenset("+-.0123456789")  # the first character of every _INT and _FLOAT
 _NULL = {"", "~", "null", "Null", "NULL"}
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 # Characters YAML does not allow in a stream (the reader's own set). Checked up front: the
@@ -52,6 +53,8 @@ def plain_value(value: str) -> Any:
         return None
     if value in _BOOL:
         return _BOOL[value]
+    if value[:1] not in _NUMBER_START:  # most text: no need to try the patterns
+        return value
     if _INT.fullmatch(value):
         return int(value)  # ValueError past sys.get_int_max_str_digits
     if _FLOAT.fullmatch(value):
