@@ -128,8 +128,7 @@ def load(path: str | None = None) -> Dataset:
 
 def validate(file: str, data: bytes) -> Dataset:
     """Parse and validate ``data``; raise DataError listing every problem with its line."""
-    from kzafrica import recordwise, yamlsafe  # PyYAML and pydantic: only when validating
-    from kzafrica.validation import check
+    from kzafrica import recordwise  # pydantic: only when validating
 
     text = decode(file, data)
     # The fast path takes a valid file in the usual layout; anything else, and every file
@@ -137,6 +136,9 @@ def validate(file: str, data: bytes) -> Dataset:
     fast = recordwise.check(file, text)
     if fast is not None:
         return fast
+    from kzafrica import yamlsafe  # PyYAML: only on the reference path
+    from kzafrica.validation import check
+
     try:
         raw = yamlsafe.load(text)
     except yamlsafe.YamlProblem as exc:

@@ -16,18 +16,16 @@ from typing import Any
 import yaml
 
 from kzafrica.errors import Path, Problem
+from kzafrica.yamlplain import MAX_DEPTH, plain_value
 
-MAX_DEPTH = 64
+__all__ = ["MAX_DEPTH", "YamlProblem", "load", "plain_value"]
 
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C parser when available
-_INT = re.compile(r"[-+]?[0-9]+")
-_FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?")
-_NUMBER_START = frozenset("+-.0123456789")  # the first character of every _INT and _FLOAT
-_NULL = {"", "~", "null", "Null", "NULL"}
-_BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 # Characters YAML does not allow in a stream (the reader's own set). Checked up front: the
 # parser's ReaderError has no line, and libyaml gives its position in bytes, not characters.
-_NOT_YAML = re.compile(r"[^\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]")
+# Listed rather than as the complement of what is allowed, which takes 20 times longer to
+# compile (on every first run).
+_NOT_YAML = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\ud800-\udfff\ufffe\uffff]")
 
 
 class YamlProblem(Exception):
@@ -42,24 +40,6 @@ def _at(mark: Any, message: str, path: Path = ()) -> YamlProblem:
     line = mark.line + 1 if mark is not None else None
     column = mark.column + 1 if mark is not None else None
     return YamlProblem(Problem(message, line, column, path))
-
-
-def plain_value(value: str) -> Any:
-    """What a plain (unquoted) scalar means, the YAML 1.2 way: null, bool, int, float or text.
-
-    Raises ValueError for an integer with more digits than int() converts.
-    """
-    if value in _NULL:
-        return None
-    if value in _BOOL:
-        return _BOOL[value]
-    if value[:1] not in _NUMBER_START:  # most text: no need to try the patterns
-        return value
-    if _INT.fullmatch(value):
-        return int(value)  # ValueError past sys.get_int_max_str_digits
-    if _FLOAT.fullmatch(value):
-        return float(value)
-    return value
 
 
 def _scalar(event: Any) -> Any:

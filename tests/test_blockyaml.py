@@ -289,3 +289,24 @@ def test_pieces_of_the_shipped_file(size: int) -> None:
     assert same(pieced, yamlsafe.load(SHIPPED))
     if size == 1:  # one record a piece
         assert len(parts) > len(pieced["countries"]) + len(pieced["visits"])
+
+
+def test_characters_it_reads_are_all_ones_yaml_allows() -> None:
+    allowed = re.compile(
+        "[\n\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010ffff]"
+    )
+    for code in range(0x110000):
+        char = chr(code)
+        assert blockyaml.usable(char) == bool(allowed.fullmatch(char)), hex(code)
+        if blockyaml.usable(char):
+            assert not yamlsafe._NOT_YAML.search(char), hex(code)
+
+
+def test_characters_yaml_refuses() -> None:
+    """The strict reader's list of refused characters is the complement of YAML's set."""
+    yaml_set = re.compile(
+        "[\x09\x0a\x0d\x20-\x7e\x85\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]"
+    )
+    for code in range(0x110000):
+        char = chr(code)
+        assert bool(yamlsafe._NOT_YAML.search(char)) != bool(yaml_set.fullmatch(char)), hex(code)
