@@ -1,18 +1,19 @@
 """A fast reader for the plain block layout of YAML data files, or None for anything else.
 
-Big facts files are written one way: block mappings and sequences, one scalar per line
-(plain, single-quoted or simple double-quoted), short flow lists of words. This reader
-handles exactly that, line by line with one regular expression, several times faster
-than building the same data from libyaml's events. It accepts only what the strict
-reader in :mod:`kzafrica.yamlsafe` accepts and gives the same values (plain scalars are
-resolved by the same function); for anything else (multi-line scalars, escapes, tabs,
-anchors, tags, flow mappings, duplicate keys, odd indentation, syntax errors) it returns
-None and the caller uses the strict reader, which says what is wrong and where.
+Big facts files are written one way: block mappings and sequences, a scalar per line
+(plain, single-quoted or double-quoted without escapes; long plain text may wrap onto
+deeper lines), short flow lists of words. This reader handles exactly that, line by line
+with one regular expression, several times faster than building the same data from
+libyaml's events. It accepts only what the strict reader in :mod:`kzafrica.yamlsafe`
+accepts and gives the same values (plain scalars resolve by the same function); for
+anything else (quoted or block scalars over several lines, escapes, tabs, anchors, tags,
+flow mappings, duplicate keys, odd indentation, syntax errors) it returns None and the
+caller uses the strict reader, which says what is wrong and where.
 
 A document also splits into :class:`Piece` s at top-level keys and between the items of a
 top-level list, so that each piece can be read (and validated) on its own: in this layout a
 line that starts a top-level key or an item at the list's indentation always closes
-whatever came before it.
+whatever came before it (a scalar goes on only onto lines deeper than its block).
 """
 
 from __future__ import annotations
