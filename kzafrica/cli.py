@@ -20,7 +20,7 @@ from typer.core import TyperGroup
 
 from kzafrica import __version__, query, render, store, views
 from kzafrica.errors import DataError, UsageError, visible
-from kzafrica.query import Facts
+from kzafrica.factbase import Facts
 from kzafrica.render import Result
 
 # The format choices are the render registry's names: a new format needs no CLI change.
@@ -254,7 +254,7 @@ def _complete_id(ctx: typer.Context, incomplete: str) -> Iterator[str]:
     facts = _completion_facts(ctx)
     if facts is None:
         return
-    yield from (i for i in facts.by_id if i.startswith(incomplete))
+    yield from (i for i in facts.ids() if i.startswith(incomplete))
 
 
 CountryOption = Annotated[

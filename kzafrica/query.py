@@ -1,8 +1,9 @@
 """Pure functions over validated facts: lookup, country and date resolution, filters, search.
 
-Records here are the plain dicts of a :class:`~kzafrica.store.Dataset`; output records
-have references expanded to ``{id, name}`` (countries also carry ``code``) so that a
-script needs no second lookup. No Typer, no Rich, no printing.
+Records here are the plain dicts of a :class:`~kzafrica.dataset.Dataset`, asked of a
+:class:`~kzafrica.factbase.Facts`; output records have references expanded to ``{id, name}``
+(countries also carry ``code``) so that a script needs no second lookup. No Typer, no Rich,
+no printing.
 """
 
 from __future__ import annotations
@@ -17,109 +18,13 @@ from typing import Any, NamedTuple
 from kzafrica import dates
 from kzafrica.demonyms import DEMONYMS
 from kzafrica.errors import UsageError
-from kzafrica.store import Dataset
-
-Record = dict[str, Any]
-
-# The order of keys in output records: these first, evidence last, the rest as in the model.
-_FIRST = ("id", "kind")
-_LAST = ("evidence",)
+from kzafrica.factbase import Facts, Record
 
 
 def fold(text: str) -> str:
     """Case- and accent-insensitive form of ``text``: 'Traoré' and 'TRAORE' fold alike."""
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-class Facts:
-    """A dataset indexed by id once, so that every lookup after is constant time."""
-
-    def __init__(self, dataset: Dataset) -> None:
-        self.dataset = dataset
-        self.article: Record = dataset.facts["article"]
-        self.collections = [key for key in dataset.kinds if key in dataset.facts]
-        self.by_id: dict[str, tuple[str, Record]] = {}
-        for key in self.collections:
-            for record in dataset.facts[key]:
-                self.by_id[record["id"]] = (key, record)
-        self._mentions: dict[str, frozenset[str]] = {}
-
-    def records(self, key: str) -> list[Record]:
-        """The records of one collection, in file order."""
-        return list(self.dataset.facts.get(key, []))
-
-    def all(self) -> Iterator[tuple[str, Record]]:
-        """Every record with its collection key."""
-        for key in self.collections:
-            for record in self.dataset.facts[key]:
-                yield key, record
-
-    def kind(self, key: str) -> str:
-        """The record kind of a collection ('visits' -> 'visit')."""
-        return self.dataset.kinds[key]
-
-    def name(self, record_id: str) -> str:
-        """A human name for a record: its name, title or text, else its id."""
-        record = self.by_id[record_id][1]
-        for field in ("name", "title", "text"):
-            if isinstance(record.get(field), str):
-                return str(record[field])
-        return record_id
-
-    def referenced(self, key: str, record: Record) -> Iterator[tuple[str, str]]:
-        """(field, id) for every reference the record makes."""
-        for field in self.dataset.references.get(key, {}):
-            value = record.get(field)
-            for target in value if isinstance(value, list) else [value]:
-                if isinstance(target, str):
-                    yield field, target
-
-    def countries_of(self, key: str, record: Record) -> frozenset[str]:
-        """Country ids a record mentions: directly, or through a person, place,
-        organization or event it refers to."""
-        found = self._mentions.get(record["id"])
-        if found is not None:
-            return found
-        out: set[str] = set()
-        if key == "countries":
-            out.add(record["id"])
-        for _, target in self.referenced(key, record):
-            target_key, target_record = self.by_id[target]
-            if target_key == "countries":
-                out.add(target)
-            else:
-                out.update(
-                    t
-                    for _, t in self.referenced(target_key, target_record)
-                    if self.by_id[t][0] == "countries"
-                )
-        result = frozenset(out)
-        self._mentions[record["id"]] = result
-        return result
-
-    def expand(self, key: str, record: Record) -> Record:
-        """The output form of a record: kind added, references expanded, evidence last."""
-        refs = self.dataset.references.get(key, {})
-        out: Record = {"id": record["id"], "kind": self.kind(key)}
-        for field, value in record.items():
-            if field in _FIRST or field in _LAST:
-                continue
-            if field in refs and value is not None:
-                value = [self.ref(v) for v in value] if isinstance(value, list) else self.ref(value)
-            out[field] = value
-        for field in _LAST:
-            if field in record:
-                out[field] = record[field]
-        return out
-
-    def ref(self, record_id: str) -> Record:
-        """A reference as output: ``{id, name}``, plus ``code`` for a country."""
-        key, record = self.by_id[record_id]
-        out: Record = {"id": record_id, "name": self.name(record_id)}
-        if key == "countries":
-            out["code"] = record["code"]
-        return out
 
 
 # -- countries ------------------------------------------------------------------------
@@ -240,36 +145,26 @@ def select(
     keys: Iterable[str],
     *,
     where: Callable[[str, Record], bool] = lambda key, record: True,
+    country: CountryMatch | None = None,
+    fields: tuple[str, ...] = (),
 ) -> list[Record]:
-    """Expanded records of the given collections that satisfy ``where``."""
-    return [
-        facts.expand(key, record)
-        for key in keys
-        for record in facts.dataset.facts.get(key, [])
-        if where(key, record)
-    ]
+    """Expanded records of the given collections that satisfy ``where``, in file order.
 
-
-def touches(
-    facts: Facts, country: CountryMatch | None, fields: tuple[str, ...] = ()
-) -> Callable[[str, Record], bool]:
-    """A filter for records that mention ``country`` — in ``fields`` if given, else anywhere."""
-    if country is None:
-        return lambda key, record: True
-    if country.id is None:
-        return lambda key, record: False
-    wanted = country.id
-
-    def check(key: str, record: Record) -> bool:
-        if fields:
-            for field in fields:
-                value = record.get(field)
-                if value == wanted or (isinstance(value, list) and wanted in value):
-                    return True
-            return False
-        return wanted in facts.countries_of(key, record)
-
-    return check
+    With ``country``, only records that mention it (in ``fields`` if given, else anywhere),
+    asked of the store's index so that the cost follows the answer, not the file.
+    """
+    out = []
+    for key in keys:
+        if country is None:
+            pool = facts.records(key)
+        elif country.id is None:  # a real country the fact base does not mention
+            pool = []
+        elif fields:
+            pool = facts.referring(key, fields, country.id)
+        else:
+            pool = [record for _, record in facts.mentioning(country.id, [key])]
+        out += [facts.expand(key, record) for record in pool if where(key, record)]
+    return out
 
 
 def dated_collections(facts: Facts) -> list[str]:
@@ -303,9 +198,9 @@ def _strings(value: Any) -> Iterator[str]:
 
 def show(facts: Facts, record_id: str) -> Record:
     """One record with every field, the records it references and those that refer to it."""
-    found = facts.by_id.get(record_id.strip()) or facts.by_id.get(record_id.strip().lower())
+    found = facts.get(record_id.strip()) or facts.get(record_id.strip().lower())
     if found is None:
-        close = difflib.get_close_matches(record_id, list(facts.by_id), n=3, cutoff=0.5)
+        close = difflib.get_close_matches(record_id, facts.ids(), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else "; list ids with kzafrica search"
         raise UsageError(f"unknown id {printable(record_id)}{hint}")
     key, record = found
@@ -315,15 +210,14 @@ def show(facts: Facts, record_id: str) -> Record:
         {
             "field": field,
             "id": target,
-            "kind": facts.kind(facts.by_id[target][0]),
+            "kind": facts.kind(facts.record(target)[0]),
             "name": facts.name(target),
         }
         for field, target in facts.referenced(key, record)
     ]
     out["referenced_by"] = [
         {"id": other["id"], "kind": facts.kind(other_key), "name": facts.name(other["id"])}
-        for other_key, other in facts.all()
-        if any(target == record["id"] for _, target in facts.referenced(other_key, other))
+        for other_key, other in facts.referrers(record["id"])
     ]
     out["evidence"] = evidence
     return out
@@ -361,7 +255,7 @@ def summary(facts: Facts) -> Record:
     ]
     return {
         "article": facts.article,
-        "counts": {key: len(facts.dataset.facts[key]) for key in facts.collections},
+        "counts": {key: facts.count(key) for key in facts.collections},
         "trade": [
             {
                 "id": r["id"],
@@ -417,11 +311,12 @@ def visits(
     facts: Facts, country: CountryMatch | None, window: Window, status: str | None
 ) -> list[Record]:
     """Visits either way that touch ``country`` (either side), in the window, of a status."""
-    on_side = touches(facts, country, ("origin", "destination"))
     return select(
         facts,
         ["visits"],
-        where=lambda key, r: on_side(key, r) and window.admits(r) and status in (None, r["status"]),
+        where=lambda key, r: window.admits(r) and status in (None, r["status"]),
+        country=country,
+        fields=("origin", "destination"),
     )
 
 
@@ -432,15 +327,18 @@ def trade(facts: Facts, window: Window) -> list[Record]:
 
 def goods(facts: Facts, direction: str, country: CountryMatch | None) -> list[Record]:
     """Exports or imports; with a country, those the article ties to it."""
-    tied = touches(facts, country, ("countries",))
     return select(
-        facts, ["goods"], where=lambda key, r: r["direction"] == direction and tied(key, r)
+        facts,
+        ["goods"],
+        where=lambda key, r: r["direction"] == direction,
+        country=country,
+        fields=("countries",),
     )
 
 
 def people(facts: Facts, country: CountryMatch | None) -> list[Record]:
     """People, of one country if given."""
-    return select(facts, ["people"], where=touches(facts, country, ("country",)))
+    return select(facts, ["people"], country=country, fields=("country",))
 
 
 def quotes(facts: Facts, speaker: str | None, contains: str | None) -> list[Record]:
@@ -475,11 +373,8 @@ def timeline(
         if key is None:
             raise UsageError(f"unknown kind {printable(kind)}; choose from {', '.join(kinds)}")
         keys = [key] if key in keys else []
-    mentions = touches(facts, country)
     rows = select(
-        facts,
-        keys,
-        where=lambda key, r: bool(r.get("date")) and window.admits(r) and mentions(key, r),
+        facts, keys, where=lambda key, r: bool(r.get("date")) and window.admits(r), country=country
     )
     return sorted(rows, key=sort_key)
 

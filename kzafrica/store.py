@@ -17,9 +17,10 @@ import os
 import stat
 import time
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import Any
 
 from kzafrica import __version__
+from kzafrica.dataset import Dataset
 from kzafrica.errors import DataError, Problem
 
 MAX_BYTES = 64 * 1024 * 1024
@@ -27,15 +28,6 @@ ENV_DATA = "KZAFRICA_DATA"
 ENV_NO_CACHE = "KZAFRICA_NO_CACHE"
 _PACKAGE_DIR = Path(__file__).parent
 _CACHE_FORMAT = 1
-
-
-class Dataset(NamedTuple):
-    """Validated facts as plain JSON-ready data, plus what the model says about them."""
-
-    facts: dict[str, Any]  # collection key -> list of records (dicts); "article" -> dict
-    references: dict[str, dict[str, str]]  # collection key -> {field: kind referred to}
-    kinds: dict[str, str]  # collection key -> record kind
-    source: str  # the file, as the user named it
 
 
 def packaged_facts() -> Path:

@@ -12,6 +12,7 @@ from typing import Any
 from pydantic import ValidationError
 
 from kzafrica import yamlsafe
+from kzafrica.dataset import Dataset
 from kzafrica.errors import DataError, Path, Problem
 from kzafrica.models import (
     COLLECTIONS,
@@ -21,7 +22,6 @@ from kzafrica.models import (
     ReferenceProblems,
     reference_problems,
 )
-from kzafrica.store import Dataset
 
 _TOP_LEVEL = ("article", *COLLECTIONS)
 

@@ -6,7 +6,8 @@ what a person sees in the table.
 
 from __future__ import annotations
 
-from kzafrica.query import CountryMatch, Record, describe, printable
+from kzafrica.factbase import Record
+from kzafrica.query import CountryMatch, describe, printable
 from kzafrica.render import Bars, Column, View, text
 
 

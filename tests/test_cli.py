@@ -24,6 +24,7 @@ from helpers import SHIPPED, facts_file
 from typer.testing import CliRunner, Result
 
 from kzafrica import __version__, cli, render, store
+from kzafrica.dataset import Dataset
 
 RUNNER = CliRunner()
 ENV = {"COLUMNS": "100"}
@@ -727,7 +728,7 @@ def test_huge_arguments_give_short_answers() -> None:
 
 
 def test_interrupt_while_loading(monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(path: str | None = None) -> store.Dataset:
+    def interrupted(path: str | None = None) -> Dataset:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(store, "load", interrupted)
@@ -736,7 +737,7 @@ def test_interrupt_while_loading(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_interrupt_while_validating(monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(file: str, data: bytes) -> store.Dataset:
+    def interrupted(file: str, data: bytes) -> Dataset:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(store, "validate", interrupted)

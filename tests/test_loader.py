@@ -19,6 +19,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kzafrica import store, yamlsafe
+from kzafrica.dataset import Dataset
 from kzafrica.errors import DataError, Problem
 from kzafrica.models import COLLECTIONS, KINDS
 
@@ -768,7 +769,7 @@ def test_cache_gives_identical_results(monkeypatch: pytest.MonkeyPatch, tmp_path
     assert len(cache_entries(root)) == 1
     assert not list((root / "kzafrica").glob(".*.tmp"))
 
-    def no_validation(file: str, data: bytes) -> store.Dataset:
+    def no_validation(file: str, data: bytes) -> Dataset:
         raise AssertionError("validated again instead of using the cache")
 
     with monkeypatch.context() as patch:
@@ -907,7 +908,7 @@ def outcome_of(data: bytes) -> None:
     except DataError as error:
         check_rendering(error)
     else:
-        assert isinstance(dataset, store.Dataset)
+        assert isinstance(dataset, Dataset)
 
 
 @FUZZ
