@@ -145,16 +145,18 @@ app = typer.Typer(
 
 
 class _State:
-    """Per-run state: which data file, and the facts once loaded."""
+    """Per-run state: which data file, and whether to say why the cache was not used."""
 
-    def __init__(self, data: str | None) -> None:
+    def __init__(self, data: str | None, verbose: bool = False) -> None:
         self.data = data
-        self._facts: Facts | None = None
+        self.verbose = verbose
+        self.notes: list[str] = []  # what the store did that a --verbose run tells
 
-    def facts(self) -> Facts:
-        if self._facts is None:
-            self._facts = Facts(store.load(self.data))
-        return self._facts
+    def tell(self) -> None:
+        if self.verbose:
+            for note in dict.fromkeys(self.notes):  # once each
+                _say(note)
+        self.notes.clear()
 
 
 def _version(value: bool) -> None:
@@ -178,21 +180,31 @@ def _root(
         bool,
         typer.Option("--version", callback=_version, is_eager=True, help="Print the version."),
     ] = False,
+    verbose: Annotated[
+        bool,
+        typer.Option("--verbose", help="Say on stderr when the cache is not used, and why."),
+    ] = False,
 ) -> None:
-    ctx.obj = _State(data)
+    ctx.obj = _State(data, verbose)
 
 
 def _run(ctx: typer.Context, answer: Callable[[Facts], Result], out: render.Options) -> None:
     """Load the facts, answer, render; map every failure to its message and exit code."""
+    state = ctx.ensure_object(_State)
     try:
-        result = answer(ctx.ensure_object(_State).facts())
-        render.write(result, out, sys.stdout)
+        # A store found damaged while answering is set aside and the answer computed again
+        # from freshly validated facts: nothing is written until the answer is complete.
+        store.answer(
+            state.data, lambda facts: render.write(answer(facts), out, sys.stdout), state.notes
+        )
         sys.stdout.flush()
     except UsageError as exc:
         _fail(str(exc), 2)
     except DataError as exc:
         _problems(exc)
         raise typer.Exit(1) from None
+    finally:
+        state.tell()
 
 
 def _fail(message: str, code: int) -> NoReturn:
@@ -236,7 +248,7 @@ UntilOption = Annotated[
 
 def _completion_facts(ctx: typer.Context) -> Facts | None:
     try:  # the --data given so far on the command line, else the usual choice
-        return Facts(store.load(ctx.obj.data if isinstance(ctx.obj, _State) else None))
+        return store.open_facts(ctx.obj.data if isinstance(ctx.obj, _State) else None)
     except DataError:
         return None
 

@@ -25,6 +25,7 @@ from typer.testing import CliRunner, Result
 
 from kzafrica import __version__, cli, render, store
 from kzafrica.dataset import Dataset
+from kzafrica.factbase import Facts
 
 RUNNER = CliRunner()
 ENV = {"COLUMNS": "100"}
@@ -728,10 +729,10 @@ def test_huge_arguments_give_short_answers() -> None:
 
 
 def test_interrupt_while_loading(monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(path: str | None = None) -> Dataset:
+    def interrupted(path: str | None = None, notes: list[str] | None = None) -> Facts:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(store, "load", interrupted)
+    monkeypatch.setattr(store, "open_facts", interrupted)
     assert fails(130, "visits") == "kzafrica: interrupted"
     assert fails(130, "show", "paul-kagame", "--json") == "kzafrica: interrupted"
 

@@ -31,6 +31,8 @@ def test_wheel_contains_the_facts_the_article_and_the_type_marker(wheel: Path) -
         names = set(archive.namelist())
         assert {"kzafrica/facts.yaml", "kzafrica/sources/article.txt", "kzafrica/py.typed"} <= names
         assert archive.read("kzafrica/facts.yaml") == (ROOT / "facts.yaml").read_bytes()
+        # The prevalidated store, so that a first run needs neither pydantic nor PyYAML.
+        assert archive.read("kzafrica/facts.db") == (ROOT / "kzafrica" / "facts.db").read_bytes()
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
         assert "kzafrica = kzafrica.cli:main" in archive.read(entry_points).decode()
 
