@@ -169,6 +169,10 @@ class Facts:
                 out[field] = record[field]
         return out
 
+    def expand_all(self, key: str, records: list[Record]) -> list[Record]:
+        """:meth:`expand` for many records of one collection at once."""
+        return [self.expand(key, record) for record in records]
+
     def ref(self, record_id: str) -> Record:
         """A reference as output: ``{id, name}``, plus ``code`` for a country."""
         key, record = self.record(record_id)

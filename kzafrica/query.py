@@ -163,7 +163,7 @@ def select(
             pool = facts.referring(key, fields, country.id)
         else:
             pool = [record for _, record in facts.mentioning(country.id, [key])]
-        out += [facts.expand(key, record) for record in pool if where(key, record)]
+        out += facts.expand_all(key, [record for record in pool if where(key, record)])
     return out
 
 

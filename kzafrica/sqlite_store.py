@@ -72,14 +72,10 @@ class StoreCorrupt(Exception):
 
 
 def digest(*parts: str) -> str:
-    """A row's digest: BLAKE2b over its columns, each length-prefixed, so that no two
+    """A row's digest: BLAKE2b over its columns written as one JSON array, so that no two
     different rows hash the same text."""
-    hasher = blake2b(digest_size=20)
-    for part in parts:
-        data = part.encode("utf-8", "surrogatepass")
-        hasher.update(len(data).to_bytes(8, "little"))
-        hasher.update(data)
-    return hasher.hexdigest()
+    text = json.dumps(parts, ensure_ascii=False).encode("utf-8", "surrogatepass")
+    return blake2b(text, digest_size=20).hexdigest()
 
 
 def _dumps(value: Any) -> str:
@@ -202,7 +198,7 @@ class StoredFacts(Facts):
         self.kinds = kinds
         self.references = references
         self.collections = collections
-        self._rows: dict[str, tuple[str, Record, dict[str, Any], dict[str, Any]]] = {}
+        self._rows: dict[str, tuple[str, Record, str, str]] = {}
         self._lists: dict[str, list[str]] = {}
         self._mentions = {}
         self.entry: Path | None = None  # the cache entry it came from, to set aside if bad
@@ -222,8 +218,9 @@ class StoredFacts(Facts):
         self._lists[key] = ids
         return ids
 
-    def _fetch(self, ids: Iterable[str]) -> None:
-        """Read and check the rows of ``ids`` not read yet; every id must have one."""
+    def _fetch(self, ids: Iterable[str], *, listed: bool = True) -> None:
+        """Read and check the rows of ``ids`` not read yet. Listed ids (from a checked
+        list or a checked record) must each have a row."""
         wanted = [i for i in dict.fromkeys(ids) if i not in self._rows]
         for start in range(0, len(wanted), _BATCH):
             batch = wanted[start : start + _BATCH]
@@ -235,9 +232,10 @@ class StoredFacts(Facts):
                 record = _load(row[3], dict)
                 if record.get("id") != row[0] or row[1] not in self.collections:
                     raise StoreCorrupt(f"record {row[0]!r} has the wrong shape")
-                self._rows[row[0]] = (row[1], record, _load(row[4], dict), _load(row[5], dict))
+                # The index columns are parsed only if asked for: most rows never are.
+                self._rows[row[0]] = (row[1], record, row[4], row[5])
             missing = [i for i in batch if i not in self._rows]
-            if missing:
+            if missing and listed:
                 raise StoreCorrupt(f"record {missing[0]!r} is listed but missing")
 
     def _query(self, sql: str, args: Iterable[Any]) -> list[Any]:
@@ -259,19 +257,22 @@ class StoredFacts(Facts):
     def _index(self, target: str, column: int) -> dict[str, list[str]]:
         self._fetch([target])
         row = self._rows[target]
-        groups = row[2] if column == 2 else row[3]
+        groups = _load(row[2] if column == 2 else row[3], dict)
         return {k: _ids(v) for k, v in groups.items() if k in self.collections}
 
     # -- the primitives of Facts -----------------------------------------------------------
 
     def get(self, record_id: str) -> tuple[str, Record] | None:
-        if record_id not in self._rows:
-            rows = self._query("SELECT 1 FROM kz_records WHERE id = ?", (record_id,))
-            if not rows:
-                return None
-            self._fetch([record_id])
-        collection, record, _, _ = self._rows[record_id]
-        return collection, record
+        found = self._rows.get(record_id)
+        if found is None:
+            self._fetch([record_id], listed=False)
+            found = self._rows.get(record_id)
+        return None if found is None else (found[0], found[1])
+
+    def expand_all(self, key: str, records: list[Record]) -> list[Record]:
+        # One read for every record the answer refers to, not one per reference.
+        self._fetch(t for record in records for _, t in self.referenced(key, record))
+        return super().expand_all(key, records)
 
     def ids(self) -> list[str]:
         return [i for key in self.collections for i in self._collection(key)]

@@ -63,3 +63,15 @@ def test_unpacked_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path)
     assert {v["id"] for v in json.loads(visits.stdout)} >= {"visit-kagame-2025"}
     located = run("--version")
     assert located.stdout.strip().startswith("kzafrica ")
+
+
+def test_the_maintainers_editable_install_reads_the_repository_facts() -> None:
+    """After the README's set-up (an editable install), kzafrica reads the repository's own
+    facts.yaml, so a maintainer's edit shows at once (the shipped store is then not used:
+    tests/test_cache.py shows that an edited facts.yaml is validated instead)."""
+    from kzafrica import store
+
+    packaged = store.packaged_facts().resolve()
+    if packaged.parent.parent != ROOT:
+        pytest.skip("kzafrica is not installed from this clone in editable mode")
+    assert packaged == (ROOT / "facts.yaml").resolve()
