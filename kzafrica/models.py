@@ -35,10 +35,15 @@ class Ref:
 
 def _safe_text(value: str) -> str:
     bad = first_unsafe(value)
-    if bad:
+    if bad and (bad < "\x20" or "\x7f" <= bad <= "\x9f"):
         raise ValueError(
             f"contains the control character U+{ord(bad):04X};"
             " write plain text (whitespace other than spaces is not allowed)"
+        )
+    if bad:
+        raise ValueError(
+            f"contains U+{ord(bad):04X}, a character that cannot be seen (format, private-use,"
+            " unassigned or default-ignorable); remove it"
         )
     if not value.strip():
         raise ValueError("is empty or only whitespace")
