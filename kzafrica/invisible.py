@@ -169,12 +169,11 @@ def candidates() -> str:
     def code(point: int) -> str:
         return f"\\U{point:08x}"
 
-    parts = [
-        code(first) if first == last else f"{code(first)}-{code(last)}"
-        for first, last in ranges()
-        if first <= 0xFFFF
-        for last in [min(last, 0xFFFF)]
-    ]
+    parts = []
+    for first, last in ranges():
+        if first <= 0xFFFF:
+            end = min(last, 0xFFFF)
+            parts.append(code(first) if first == end else f"{code(first)}-{code(end)}")
     return "[" + "".join(parts) + f"{code(0x10000)}-{code(0x10FFFF)}]"
 
 
