@@ -169,13 +169,13 @@ ROLES: list[tuple[str, str]] = [
     ("Minister of Agriculture of {c}", "minister"),
     ("Ambassador of {c}", "envoy"),
     ("Special Representative of the President of {c}", "envoy"),
-    ("Speaker of the Parliament of {c}", "dignitary"),
 ]
-ORG_TEMPLATES: list[tuple[str, str]] = [
+# (name template, type); None: the name gives no type the model offers.
+ORG_TEMPLATES: list[tuple[str, str | None]] = [
     ("Ministry of Foreign Affairs of {c}", "ministry"),
     ("Ministry of Trade of {c}", "ministry"),
-    ("Investment Promotion Agency of {c}", "agency"),
-    ("Mining Board of {c}", "agency"),
+    ("Investment Promotion Agency of {c}", None),
+    ("Mining Board of {c}", None),
     ("National Development Fund of {c}", "fund"),
     ("{c} Business Forum", "forum"),
 ]
@@ -284,8 +284,10 @@ class Builder:
         self.names[pid] = name
         self.places_in.setdefault(country, []).append(pid)
 
-    def organization(self, name: str, kind: str, country: str | None, **extra: str) -> str:
-        rec: Rec = {"id": self.new_id("organizations"), "name": name, "type": kind}
+    def organization(self, name: str, kind: str | None, country: str | None, **extra: str) -> str:
+        rec: Rec = {"id": self.new_id("organizations"), "name": name}
+        if kind is not None:
+            rec["type"] = kind
         if country is not None:
             rec["country"] = country
             if self.rng.random() < 0.5:
@@ -345,7 +347,7 @@ class Builder:
 
     def event(self) -> None:
         kind = self.rng.choice(
-            ["meeting", "address", "agreement", "press briefing", "shipment", "exhibition"]
+            ["meeting", "address", "agreement", "press briefing", "shipment", "expo"]
         )
         rec: Rec = {"id": self.new_id("events"), "type": kind}
         date = self.date(rec)
@@ -386,12 +388,11 @@ class Builder:
             year = rng.randint(2000, 2024)
             value = rng.randint(50, 900)
             rec["date"] = f"{year}"
-            rec["amount"] = {
-                "value": value * 1_000_000,
-                "currency": "USD",
-                "qualifier": rng.choice(["exact", "around", "more than"]),
-                "as_stated": f"${value} million",
-            }
+            rec["amount"] = {"value": value * 1_000_000, "currency": "USD"}
+            qualifier = rng.choice([None, "around", "more than"])
+            if qualifier is not None:
+                rec["amount"]["qualifier"] = qualifier
+            rec["amount"]["as_stated"] = f"${value} million"
             rec["record_high"] = rng.random() < 0.1
             sentence = f"trade reached ${value} million in {year}"
         elif key == "goods":
@@ -466,7 +467,7 @@ def build(records: int, seed: int = 1) -> Rec:
 
     b.organization("Astana International Forum", "forum", KZ)
     b.organization("African Union", "union", None, place=b.places_in["ethiopia"][0])
-    un = b.organization("United Nations", "international organization", None)
+    un = b.organization("United Nations", None, None)
     b.organization("UN General Assembly", "UN body", None, parent=un)
     b.organization("Ministry of Foreign Affairs of Kazakhstan", "ministry", KZ)
     b.organization("Samruk Kazyna Sovereign Wealth Fund", "fund", KZ)

@@ -134,7 +134,8 @@ def text(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, dict):
         if {"as_stated", "qualifier", "value", "currency"} <= value.keys():  # an amount
-            amount = f"{value['qualifier']} {value['value']:,} {value['currency']}"
+            words = (value["qualifier"], f"{value['value']:,}", value["currency"])
+            amount = " ".join(str(w) for w in words if w)  # no qualifier: none was given
             return f"{value['as_stated']} ({amount})"
         if "as_stated" in value:
             return str(value["as_stated"])

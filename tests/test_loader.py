@@ -10,6 +10,7 @@ import functools
 import os
 import re
 import threading
+import unicodedata
 from pathlib import Path
 from typing import Any
 
@@ -18,7 +19,7 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kzafrica import store, yamlsafe
+from kzafrica import invisible, store, yamlsafe
 from kzafrica.dataset import Dataset
 from kzafrica.errors import DataError, Problem
 from kzafrica.models import COLLECTIONS, KINDS
@@ -28,8 +29,15 @@ SHIPPED = store.packaged_facts().read_text(encoding="utf-8")
 
 # FILE:LINE:COL: rest, on one line; `rest` is `path: message` or just `message`.
 LOCATED = re.compile(r"(?P<file>[^\n]+?):(?P<line>[1-9][0-9]*):(?P<col>[1-9][0-9]*): (?P<rest>.+)")
-# What must never reach a terminal raw: C0/C1 controls, DEL, bidi and zero-width marks.
-UNSAFE = re.compile("[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff]")
+
+
+def unsafe(text: str) -> bool:
+    """Whether ``text`` holds what must never reach a terminal raw: by this Python's Unicode
+    any control, format, private-use, surrogate or unassigned character or line separator,
+    and any character of the refused table (default ignorables among them)."""
+    return any(
+        unicodedata.category(c)[0] == "C" or unicodedata.category(c) in ("Zl", "Zp") for c in text
+    ) or any(invisible.refuses(c) for c in text)
 
 
 # -- helpers -------------------------------------------------------------------------
@@ -66,7 +74,7 @@ def check_rendering(error: DataError) -> None:
         assert "Traceback" not in text, text
         assert 'File "' not in text, text
         assert "<unicode string>" not in text, text
-        assert not UNSAFE.search(text), text  # escaped, whatever the data held
+        assert not unsafe(text), text  # escaped, whatever the data held
         assert problem.message.strip(), text
         field = ".".join(str(part) for part in problem.path)
         if problem.line is None:
@@ -75,7 +83,7 @@ def check_rendering(error: DataError) -> None:
             expected = f"{error.file}:{problem.line}:{problem.column}: {field}: {problem.message}"
         else:
             expected = f"{error.file}:{problem.line}:{problem.column}: {problem.message}"
-        if UNSAFE.search(expected):
+        if unsafe(expected):
             continue  # shown escaped: checked above
         assert text == expected
         if problem.line is not None:
@@ -706,6 +714,25 @@ def test_control_characters_in_text(value: str, codepoint: str) -> None:
     assert codepoint in problem.message
     assert all(ord(ch) >= 0x20 and not 0x7F <= ord(ch) <= 0x9F for ch in problem.message)
     assert "\u202e" not in problem.message
+
+
+@pytest.mark.parametrize(
+    "char", ["\u061c", "\u00ad", "\U000e0041", "\u180e", "\u034f", "\u206f", "\u3164"]
+)
+@pytest.mark.parametrize("written", ["escaped", "raw"])
+def test_characters_that_cannot_be_seen_in_a_name(char: str, written: str) -> None:
+    # Issue #9: each of these once passed `validate` inside a name.
+    code = f"U+{ord(char):04X}"
+    value = f'"Paul\\U{ord(char):08x} Kagame"' if written == "escaped" else f"Paul{char} Kagame"
+    text, line = replace_line(
+        SHIPPED, "    name: Paul Kagame", f"    name: {value}", "  - id: paul-kagame"
+    )
+    problem = only_problem(text)  # checks the rendering is one escaped line
+    assert problem.path == ("people", index_of("people", "paul-kagame"), "name")
+    assert (problem.line, problem.column) == (line, 5)  # at the field, as every problem
+    assert code in problem.message
+    assert "cannot be seen" in problem.message
+    assert char not in problem.render(FILE)
 
 
 def test_id_with_trailing_newline() -> None:
