@@ -14,7 +14,6 @@ Congo'. No Typer, no Rich, no printing.
 
 from __future__ import annotations
 
-import difflib
 import functools
 import unicodedata
 from collections.abc import Iterable, Mapping
@@ -82,6 +81,8 @@ def resolve(countries: Iterable[Record], text: str) -> CountryMatch | None:
 def suggest(countries: Iterable[Record], text: str, limit: int = 3) -> list[str]:
     """Up to ``limit`` country names close to ``text``, best first: the fact base's
     names for its own countries, the table's display names for the rest."""
+    import difflib  # only for a name that is no country
+
     records = list(countries)
     known = {record["code"]: record["name"] for record in records}
     names, display = _table()
@@ -111,7 +112,7 @@ def _index(countries: Iterable[Record]) -> dict[str, str]:
 
 @functools.cache
 def _demonyms() -> dict[str, str]:
-    """Key of every demonym -> alpha-2 code: 'Kenyan' is Kenya without the big table."""
+    """Key of every demonym -> alpha-2 code, for any country: the table has none."""
     return {key(name): code for code, names in DEMONYMS.items() for name in names}
 
 
