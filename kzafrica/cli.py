@@ -254,12 +254,45 @@ def _completion_facts(ctx: typer.Context) -> Facts | None:
 
 
 def _complete_country(ctx: typer.Context, incomplete: str) -> Iterator[str]:
+    """The fact base's countries whose name or alias starts with what was typed, in any
+    case and with or without accents, each offered as one shell word."""
     facts = _completion_facts(ctx)
     if facts is None:
         return
+    typed = query.fold(incomplete)
+    shell = os.environ.get("_KZAFRICA_COMPLETE", "").removeprefix("complete_")
     for record in facts.records("countries"):
-        if query.fold(record["name"]).startswith(query.fold(incomplete)):
-            yield record["name"]
+        names = [record["name"], *record.get("aliases", [])]
+        found = next((name for name in names if query.fold(name).startswith(typed)), None)
+        if found is not None:
+            yield _offer(found, incomplete, shell)
+
+
+class _Offered(str):
+    """A completion that passes Typer's filter, which keeps only values that start with
+    the typed text, case-sensitively: we have matched already, ignoring case."""
+
+    def startswith(self, *args: Any) -> bool:
+        return True
+
+
+def _offer(name: str, incomplete: str, shell: str) -> str:
+    """``name`` as the shell needs it. Bash inserts a completion as it is, so a space
+    must be escaped ('Burkina\\ Faso'), and replaces what was typed ('rw' -> 'Rwanda');
+    fish matches and quotes by itself. Zsh quotes by itself but keeps only completions
+    that start with the typed text, so that text is kept ('rw' -> 'rwanda')."""
+    if shell == "bash":
+        return _Offered(
+            "".join(f"\\{c}" if c in _SHELL_SPECIAL or c.isspace() else c for c in name)
+        )
+    if shell == "fish":
+        return _Offered(name)
+    head, rest = name[: len(incomplete)], name[len(incomplete) :]
+    return incomplete + rest if query.fold(head) == query.fold(incomplete) else name
+
+
+# What bash reads as anything but a letter of a word (spaces are tested apart).
+_SHELL_SPECIAL = frozenset("\\'\"`$&|;<>()[]{}*?!#~^")
 
 
 def _complete_id(ctx: typer.Context, incomplete: str) -> Iterator[str]:

@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
 import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from kzafrica import dates
-from kzafrica.demonyms import DEMONYMS
+from kzafrica import countries, dates
+from kzafrica.countries import CountryMatch as CountryMatch  # re-exported for callers
 from kzafrica.errors import UsageError
 from kzafrica.factbase import Facts, Record
 
@@ -30,66 +29,21 @@ def fold(text: str) -> str:
 # -- countries ------------------------------------------------------------------------
 
 
-class CountryMatch(NamedTuple):
-    """A resolved --country value: the fact-base id, or None for a real country the
-    fact base does not mention (an empty result, not an error)."""
-
-    id: str | None
-    name: str
-    code: str
-
-
 def resolve_country(facts: Facts, text: str) -> CountryMatch:
-    """Resolve a name, ISO alpha-2/alpha-3 code or demonym, any case or accents."""
-    wanted = fold(text.strip())
-    if not wanted:
+    """Resolve a name (official, short, common or former, any spelling), an ISO
+    alpha-2/alpha-3 code or a demonym, in any case, with or without accents."""
+    if not text.strip():
         raise UsageError("--country needs a country name or ISO code, e.g. --country Rwanda")
-    known = {record["code"]: record for record in facts.records("countries")}
-    # The fact base first, so that the common case never imports pycountry.
-    code = _index(known.values()).get(wanted) or _world()[0].get(wanted)
-    if code is not None:
-        record = known.get(code)
-        if record is not None:
-            return CountryMatch(record["id"], record["name"], code)
-        return CountryMatch(None, _world()[1][code], code)
-    choices = {fold(name): name for name in _world()[1].values()}
-    choices.update({fold(r["name"]): r["name"] for r in known.values()})
-    close = difflib.get_close_matches(wanted, list(choices), n=3, cutoff=0.6)
+    match = countries.resolve(facts.records("countries"), text)
+    if match is not None:
+        return match
+    close = countries.suggest(facts.records("countries"), text)
     hint = (
-        f"; did you mean {' or '.join(choices[c] for c in close)}?"
+        f"; did you mean {' or '.join(close)}?"
         if close
         else "; use a country name, an ISO 3166-1 code or a demonym"
     )
     raise UsageError(f"unknown country {printable(text)}{hint}")
-
-
-def _index(countries: Iterable[Record]) -> dict[str, str]:
-    """Folded name, alias, code or demonym -> alpha-2 code, for the fact base's countries."""
-    index: dict[str, str] = {}
-    for record in countries:
-        names = [record["name"], record["code"], record.get("code3", "")]
-        names += [*record.get("aliases", []), *DEMONYMS.get(record["code"], ())]
-        index.update((fold(name), record["code"]) for name in names if name)
-    return index
-
-
-@functools.cache
-def _world() -> tuple[dict[str, str], dict[str, str]]:
-    """Every ISO 3166-1 country: (folded name, code or demonym -> code, code -> name)."""
-    import pycountry  # the ISO 3166 reference; loaded only when the fact base misses
-
-    index: dict[str, str] = {}
-    names: dict[str, str] = {}
-    for country in pycountry.countries:
-        names[country.alpha_2] = country.name
-        known = [country.alpha_2, country.alpha_3, country.name]
-        known += [
-            getattr(country, a) for a in ("official_name", "common_name") if hasattr(country, a)
-        ]
-        known += DEMONYMS.get(country.alpha_2, ())
-        for name in known:
-            index.setdefault(fold(name), country.alpha_2)
-    return index, names
 
 
 # -- dates --------------------------------------------------------------------------

@@ -174,7 +174,7 @@ class StoredFacts(Facts):
             if not _expected_schema(schema):
                 raise StoreCorrupt("not the schema kzafrica writes")
             row = conn.execute("SELECT format, key, body, digest FROM kz_meta").fetchall()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, ValueError) as exc:  # ValueError: text that is not UTF-8
             raise StoreCorrupt(f"unreadable: {exc}") from None
         if len(row) != 1:
             raise StoreCorrupt("no single meta row")
@@ -241,7 +241,7 @@ class StoredFacts(Facts):
     def _query(self, sql: str, args: Iterable[Any]) -> list[Any]:
         try:
             return self._conn.execute(sql, tuple(args)).fetchall()
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, ValueError) as exc:  # ValueError: text that is not UTF-8
             raise StoreCorrupt(f"unreadable: {exc}") from None
 
     def _in(self, key: str, ids: list[str]) -> list[Record]:

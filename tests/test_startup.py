@@ -13,7 +13,8 @@ from pathlib import Path
 
 from kzafrica import store
 
-HEAVY = ("pydantic", "yaml", "rich", "pycountry")
+# The third-party packages, and the table of every country's names (kzafrica.country_names).
+HEAVY = ("pydantic", "yaml", "rich", "pycountry", "kzafrica.country_names")
 PROBE = """
 import sys
 from kzafrica.cli import main
@@ -22,7 +23,7 @@ try:
     main()
 except SystemExit:
     pass
-loaded = sorted({m.split(".")[0] for m in sys.modules} & set(HEAVY))
+loaded = sorted(m for m in HEAVY if m in sys.modules)
 sys.stderr.write("LOADED " + " ".join(loaded) + "\\n")
 """.replace("HEAVY", repr(HEAVY))
 
@@ -55,10 +56,14 @@ def test_a_warm_table_imports_rich_only(tmp_path: Path) -> None:
     assert loaded(tmp_path, "visits", "--country", "Rwanda") == {"rich"}
 
 
-def test_pycountry_only_for_a_country_outside_the_fact_base(tmp_path: Path) -> None:
+def test_the_name_table_only_for_a_country_outside_the_fact_base(tmp_path: Path) -> None:
     loaded(tmp_path, "visits", "--json")
-    assert "pycountry" not in loaded(tmp_path, "visits", "--country", "rwandan", "--json")
-    assert "pycountry" in loaded(tmp_path, "visits", "--country", "Kenya", "--json")
+    for fact_base in ("rwandan", "Congo", "Republic of Congo", "Guinea Bissau", "COG"):
+        assert loaded(tmp_path, "visits", "--country", fact_base, "--json") == set()
+    # Any other country needs the table (its display name too), never pycountry.
+    assert loaded(tmp_path, "visits", "--country", "DR Congo", "--json") == {
+        "kzafrica.country_names"
+    }
 
 
 def test_help_imports_nothing_heavy(tmp_path: Path) -> None:
