@@ -121,29 +121,41 @@ class _Group(TyperGroup):
         self, ctx: click.Context, args: list[str]
     ) -> tuple[str | None, click.Command | None, list[str]]:
         name, command, rest = super().resolve_command(ctx, args)
-        return name, command, _bare_fields(rest, command) if command else rest
+        if command is not None:
+            rest, bare = _bare_fields(rest, command)
+            if bare:  # read by _options, through the context tree's shared meta
+                ctx.meta[_LIST_FIELDS] = True
+        return name, command, rest
 
 
-def _bare_fields(args: list[str], command: click.Command) -> list[str]:
-    """Give a `--fields` that has no value (it is last, or another option follows) the
-    empty value, which asks for the list of fields: Click's options cannot take an
-    optional value."""
+_LIST_FIELDS = "kzafrica.list_fields"
+
+
+def _bare_fields(args: list[str], command: click.Command) -> tuple[list[str], bool]:
+    """Take out a `--fields` that has no value (it is last, or another option follows),
+    which asks for the list of fields, and say whether there was one: Click's options
+    cannot take an optional value."""
     valued = {
         name
         for param in command.params
         if param.param_type_name == "option" and not getattr(param, "is_flag", False)
         for name in param.opts
     }
+    if "--fields" not in valued:
+        return args, False
     out = list(args)
+    bare = False
     index = 0
     while index < len(out) and out[index] != "--":
         arg = out[index]
         if arg == "--fields" and (index + 1 == len(out) or out[index + 1].startswith("-")):
-            out[index] = "--fields="
-        elif arg in valued:
+            del out[index]
+            bare = True
+            continue
+        if arg in valued:
             index += 1  # its value, whatever it looks like
         index += 1
-    return out
+    return out, bare
 
 
 @contextlib.contextmanager
@@ -307,12 +319,13 @@ CountryOption = Annotated[
 def _options(fmt: Format, json_: bool, fields: str | None, cite: bool) -> render.Options:
     if json_ and fmt.value not in ("table", "json"):  # table is the default: not a choice
         raise typer.BadParameter(f"--json and --format {fmt.value} disagree; use one of them")
-    if fields is not None and not fields.strip():  # --fields with no value: list them
-        from typer._click.globals import get_current_context
+    from typer._click.globals import get_current_context
 
+    context = get_current_context()
+    if context.meta.get(_LIST_FIELDS):  # --fields with no value: list them
         from kzafrica import fieldhelp
 
-        sys.stdout.write(fieldhelp.listing(get_current_context().info_name or ""))
+        sys.stdout.write(fieldhelp.listing(context.info_name or ""))
         raise typer.Exit(0)
     picked = tuple(f.strip() for f in (fields or "").split(",") if f.strip())
     return render.Options(format="json" if json_ else str(fmt.value), fields=picked, cite=cite)

@@ -49,7 +49,7 @@ LIST_COMMANDS: dict[str, list[str]] = {
 }
 OBJECT_COMMANDS: dict[str, list[str]] = {"show": ["visit-kagame-2025"], "summary": []}
 ARGS = {**LIST_COMMANDS, **OBJECT_COMMANDS}
-OTHER_COMMANDS = {"validate", "schema"}
+OTHER_COMMANDS = {"validate", "schema", "article", "dump"}  # article, dump: their own files
 
 
 # -- helpers ---------------------------------------------------------------------------
