@@ -145,7 +145,7 @@ def fields(command: str) -> list[Field]:
             if name not in ("id", "evidence"):
                 text = describe(model, name)
                 meanings.setdefault(name, {}).setdefault(text, []).append(KINDS[key])
-    for name, text in {**extra, "evidence_at": EVIDENCE_AT, "evidence": EVIDENCE}.items():
+    for name, text in {"evidence_at": EVIDENCE_AT, **extra, "evidence": EVIDENCE}.items():
         meanings[name] = {text: kinds}
     return [
         Field(name, text, () if len(having) == len(kinds) else tuple(having))
