@@ -841,8 +841,7 @@ def article(
         if not chosen:
             _say("every sentence is cited by at least one record")
     else:
-        spans = [span for _, span in coverage.citations(facts)]
-        highlight.write(*_stripped(text, spans), sys.stdout)
+        highlight.write(*_stripped(text, coverage.marks(facts)), sys.stdout)
         sys.stdout.write("\n" + coverage.coverage_line(found) + "\n")
     sys.stdout.flush()
 

@@ -43,10 +43,15 @@ def article_text(facts: Facts) -> str:
     return text
 
 
+def marks(facts: Facts) -> list[Span]:
+    """Every span the fact base cites: the records' excerpts and the article's own (the
+    dateline that gives its date)."""
+    return excerpts.spans_of(facts.article) + [span for _, span in citations(facts)]
+
+
 def citations(facts: Facts) -> list[tuple[str, Span]]:
-    """(record id, span) for every excerpt of the fact base; the article's own evidence
-    (its dateline) is cited by ``article``."""
-    out = [("article", span) for span in excerpts.spans_of(facts.article)]
+    """(record id, span) for every excerpt of every record."""
+    out = []
     for _, record in facts.all():
         out += [(record["id"], span) for span in excerpts.spans_of(record)]
     return out
