@@ -12,7 +12,7 @@ import os
 import sys
 from collections.abc import Callable, Iterator
 from enum import Enum
-from typing import Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn
 
 import typer
 from typer import _click as click  # Typer 0.28 vendors Click
@@ -20,8 +20,11 @@ from typer.core import TyperGroup
 
 from kzafrica import __version__, query, render, store, views
 from kzafrica.errors import DataError, UsageError, visible
-from kzafrica.factbase import Facts
+from kzafrica.factbase import Facts, Record
 from kzafrica.render import Result
+
+if TYPE_CHECKING:
+    from kzafrica.excerpts import Span
 
 # The format choices are the render registry's names: a new format needs no CLI change.
 Format = Enum("Format", [(name, name) for name in render.FORMATS], type=str)  # type: ignore[misc]
@@ -113,6 +116,46 @@ class _Group(TyperGroup):
     def invoke(self, ctx: click.Context) -> Any:
         with _exit_on_closed_pipe():
             return super().invoke(ctx)
+
+    def resolve_command(
+        self, ctx: click.Context, args: list[str]
+    ) -> tuple[str | None, click.Command | None, list[str]]:
+        name, command, rest = super().resolve_command(ctx, args)
+        if command is not None:
+            rest, bare = _bare_fields(rest, command)
+            if bare:  # read by _options, through the context tree's shared meta
+                ctx.meta[_LIST_FIELDS] = True
+        return name, command, rest
+
+
+_LIST_FIELDS = "kzafrica.list_fields"
+
+
+def _bare_fields(args: list[str], command: click.Command) -> tuple[list[str], bool]:
+    """Take out a `--fields` that has no value (it is last, or another option follows),
+    which asks for the list of fields, and say whether there was one: Click's options
+    cannot take an optional value."""
+    valued = {
+        name
+        for param in command.params
+        if param.param_type_name == "option" and not getattr(param, "is_flag", False)
+        for name in param.opts
+    }
+    if "--fields" not in valued:
+        return args, False
+    out = list(args)
+    bare = False
+    index = 0
+    while index < len(out) and out[index] != "--":
+        arg = out[index]
+        if arg == "--fields" and (index + 1 == len(out) or out[index + 1].startswith("-")):
+            del out[index]
+            bare = True
+            continue
+        if arg in valued:
+            index += 1  # its value, whatever it looks like
+        index += 1
+    return out, bare
 
 
 @contextlib.contextmanager
@@ -235,7 +278,11 @@ FormatOption = Annotated[
 JsonOption = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
 FieldsOption = Annotated[
     str | None,
-    typer.Option("--fields", metavar="A,B,C", help="Only these fields (dotted paths allowed)."),
+    typer.Option(
+        "--fields",
+        metavar="A,B,C",
+        help="Only these fields (dotted paths allowed); with no value, list the fields.",
+    ),
 ]
 CiteOption = Annotated[bool, typer.Option("--cite", help="Add the evidence column to tables.")]
 SinceOption = Annotated[
@@ -317,6 +364,14 @@ CountryOption = Annotated[
 def _options(fmt: Format, json_: bool, fields: str | None, cite: bool) -> render.Options:
     if json_ and fmt.value not in ("table", "json"):  # table is the default: not a choice
         raise typer.BadParameter(f"--json and --format {fmt.value} disagree; use one of them")
+    from typer._click.globals import get_current_context
+
+    context = get_current_context()
+    if context.meta.get(_LIST_FIELDS):  # --fields with no value: list them
+        from kzafrica import fieldhelp
+
+        sys.stdout.write(fieldhelp.listing(context.info_name or ""))
+        raise typer.Exit(0)
     picked = tuple(f.strip() for f in (fields or "").split(",") if f.strip())
     return render.Options(format="json" if json_ else str(fmt.value), fields=picked, cite=cite)
 
@@ -645,22 +700,41 @@ def show(
     fmt: FormatOption = TABLE,
     json_: JsonOption = False,
     fields: FieldsOption = None,
+    context: Annotated[
+        bool,
+        typer.Option("--context", help="Each excerpt within its paragraph, highlighted."),
+    ] = False,
 ) -> None:
     """One record: every field, evidence, links.
 
-    Shows the records it references, the records that refer to it, and the evidence.
+    Shows the records it references, the records that refer to it, and the evidence;
+    --context shows each excerpt in its paragraph of the article (machine formats add
+    evidence_context: the paragraph's text and offsets).
 
     \b
     Examples:
       kzafrica show visit-kagame-2025
       kzafrica show paul-kagame --json
+      kzafrica show trade-2022 --context
     """
+    out = _options(fmt, json_, fields, cite=True)
+    below: list[tuple[str, Record]] = []  # for the table: (article, record) to show after it
 
     def answer(facts: Facts) -> Result:
         record = query.show(facts, record_id)
+        if context:
+            from kzafrica import coverage
+
+            text = coverage.article_text(facts)
+            if out.format == "table":
+                below.append((text, record))
+            else:
+                record["evidence_context"] = coverage.contexts(record, text)
         return Result(record, views.record(record))
 
-    _run(ctx, answer, _options(fmt, json_, fields, cite=True))
+    _run(ctx, answer, out)
+    for text, record in below:
+        _write_contexts(text, record)
 
 
 @app.command()
@@ -728,6 +802,142 @@ def schema() -> None:
     from kzafrica.models import json_schema
 
     sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+# -- the article and the whole fact base -------------------------------------------------
+
+
+def _loaded(ctx: typer.Context) -> Facts:
+    """All the facts in use, or exit 1 listing the data file's problems."""
+    try:
+        return Facts(store.load(ctx.ensure_object(_State).data))
+    except DataError as exc:
+        _problems(exc)
+        raise typer.Exit(1) from None
+
+
+def _article_of(facts: Facts) -> str:
+    from kzafrica import coverage
+
+    try:
+        return coverage.article_text(facts)
+    except DataError as exc:
+        _problems(exc)
+        raise typer.Exit(1) from None
+
+
+def _write_contexts(text: str, record: Record) -> None:
+    """Each excerpt of a record within its paragraph, the excerpt marked."""
+    from kzafrica import coverage, excerpts, highlight
+
+    sys.stdout.write("\nEvidence in context:\n")
+    for number, span in enumerate(excerpts.spans_of(record), 1):
+        around = coverage.context(text, span)
+        mark = excerpts.Span(span.start - around.start, span.end - around.start)
+        sys.stdout.write(f"\n[{number}] characters {span.start}-{span.end}\n")
+        highlight.write(text[around.start : around.end], [mark], sys.stdout)
+    sys.stdout.flush()
+
+
+@app.command()
+def article(
+    ctx: typer.Context,
+    uncited: Annotated[
+        bool,
+        typer.Option("--uncited", help="Only the sentences no record cites, one a line."),
+    ] = False,
+    json_: Annotated[
+        bool, typer.Option("--json", help="Sentences with their offsets and citing records.")
+    ] = False,
+) -> None:
+    """The article, with every span a record cites marked.
+
+    On a terminal the cited spans are highlighted; elsewhere they are marked [[like
+    this]]. A last line counts the sentences that at least one record cites. --uncited
+    lists the others as SOURCE:LINE: sentence, candidates for missing facts.
+
+    \b
+    Examples:
+      kzafrica article
+      kzafrica article --uncited
+      kzafrica article --json | jq '.sentences[] | select(.cited_by == []) | .text'
+    """
+    import json
+
+    from kzafrica import coverage, highlight
+
+    facts = _loaded(ctx)
+    text = _article_of(facts)
+    found = coverage.sentences(facts, text)
+    chosen = [s for s in found if not s.cited_by] if uncited else found
+    if json_:
+        data: Any = [s.as_json() for s in chosen]
+        if not uncited:
+            data = {
+                "source": facts.article["source"],
+                "sentences": data,
+                "cited": sum(1 for s in found if s.cited_by),
+                "total": len(found),
+            }
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    elif uncited:
+        source = facts.article["source"]
+        sys.stdout.writelines(f"{source}:{s.line}: {s.text}\n" for s in chosen)
+        if not chosen:
+            _say("every sentence is cited by at least one record")
+    else:
+        highlight.write(*_stripped(text, coverage.marks(facts)), sys.stdout)
+        sys.stdout.write("\n" + coverage.coverage_line(found) + "\n")
+    sys.stdout.flush()
+
+
+def _stripped(text: str, spans: list[Span]) -> tuple[str, list[Span]]:
+    """``text`` without surrounding whitespace, and the spans moved to match."""
+    from kzafrica.excerpts import Span
+
+    cut = len(text) - len(text.lstrip())
+    return text.strip(), [Span(s.start - cut, s.end - cut) for s in spans]
+
+
+@app.command()
+def dump(
+    ctx: typer.Context,
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE", help="FILE.db or FILE.sqlite for SQLite, FILE.json for JSON."
+        ),
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+) -> None:
+    """Write the whole fact base to SQLite or JSON.
+
+    FILE.db or FILE.sqlite: a SQLite database (a table per kind of record, links,
+    evidence with its offsets, full-text search, the article) and FILE.metadata.json
+    beside it for Datasette. FILE.json: one JSON object, every record as the query
+    commands print it. Files are replaced only with --force, and never half written.
+
+    \b
+    Examples:
+      kzafrica dump facts.db
+      datasette facts.db --metadata facts.metadata.json
+      kzafrica dump facts.json --force
+    """
+    from kzafrica import dump as dumping
+
+    try:
+        dumping.outputs(file)  # a bad name is a usage error before any work
+        dataset = store.load(ctx.ensure_object(_State).data)
+        text = _article_of(Facts(dataset))
+        written = dumping.dump(dataset, text, file, force=force)
+    except UsageError as exc:
+        _fail(str(exc), 2)
+    except DataError as exc:
+        _problems(exc)
+        raise typer.Exit(1) from None
+    also = f" and {written[1]}" if len(written) > 1 else ""
+    hint = f"; browse with: datasette {written[0]} --metadata {written[1]}" if also else ""
+    _say(f"wrote {written[0]} ({dumping.count(dataset)} records){also}{hint}")
 
 
 def main() -> None:

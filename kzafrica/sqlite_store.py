@@ -92,7 +92,9 @@ def write(conn: sqlite3.Connection, dataset: Dataset, key: str, article: str = "
     the source article's file name, recorded on every record. The caller commits.
     """
     facts = Facts(dataset)
-    conn.executescript(SCHEMA)
+    for statement in SCHEMA.split(";"):  # not executescript: it would commit the caller's
+        if statement.strip():  # transaction (a dump writes more tables in the same one)
+            conn.execute(statement)
     source = article or str(dataset.facts["article"].get("source", ""))
     meta = _dumps(
         {

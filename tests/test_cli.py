@@ -50,7 +50,7 @@ LIST_COMMANDS: dict[str, list[str]] = {
 }
 OBJECT_COMMANDS: dict[str, list[str]] = {"show": ["visit-kagame-2025"], "summary": []}
 ARGS = {**LIST_COMMANDS, **OBJECT_COMMANDS}
-OTHER_COMMANDS = {"validate", "schema"}
+OTHER_COMMANDS = {"validate", "schema", "article", "dump"}  # article, dump: their own files
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -560,6 +560,9 @@ def test_json_records_carry_what_a_script_needs(command: str) -> None:
         assert isinstance(record["id"], str)
         assert record["evidence"]
         assert all(isinstance(e, str) and e for e in record["evidence"])
+        # Beside each excerpt, where it is in the article: {start, end} offsets.
+        offsets = record.pop("evidence_at")
+        assert [sorted(at) for at in offsets] == [["end", "start"]] * len(record["evidence"])
         fact = RAW[record["id"]]
         if "date" in fact:  # the date as the article gives it; a range has its end too
             assert record["date"] == fact["date"], record["id"]

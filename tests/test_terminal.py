@@ -119,7 +119,9 @@ def test_runs_from_another_directory(cache: str, tmp_path: Path) -> None:
     assert checked.stdout.startswith(b"ok: ")
     mine = tmp_path / "mine.yaml"
     mine.write_text(
-        store.packaged_facts().read_text(encoding="utf-8").replace("Murat Nurtleu", "M. Nurtleu"),
+        store.packaged_facts()
+        .read_text(encoding="utf-8")
+        .replace("name: Murat Nurtleu", "name: M. Nurtleu"),
         encoding="utf-8",
     )
     people = kz(cache, "--data", "mine.yaml", "people", "--json", cwd=tmp_path)
