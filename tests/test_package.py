@@ -32,7 +32,7 @@ def test_wheel_contains_the_facts_the_article_and_the_type_marker(wheel: Path) -
         assert {"kzafrica/facts.yaml", "kzafrica/sources/article.txt", "kzafrica/py.typed"} <= names
         assert archive.read("kzafrica/facts.yaml") == (ROOT / "facts.yaml").read_bytes()
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-        assert "kzafrica = kzafrica.cli:main" in archive.read(entry_points).decode()
+        assert "kzafrica = kzafrica.entry:run" in archive.read(entry_points).decode()
 
 
 def test_unpacked_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path) -> None:
