@@ -276,11 +276,11 @@ def datasette_metadata(dataset: Dataset, database: str = "facts") -> dict[str, A
             "digest": digest,
         },
     }
-    for name, columns in core.items():
-        tables[name] = {
+    for table, described in core.items():
+        tables[table] = {
             "hidden": True,
             "description": "kzafrica's own index for its queries (see kzafrica/sqlite_store.py).",
-            "columns": columns,
+            "columns": described,
         }
     names = {kind: key for key, kind in facts.kinds.items()}
     for key in facts.collections:

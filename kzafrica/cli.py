@@ -1,18 +1,23 @@
 """The command line: Typer wiring only. The one place that prints and picks exit codes.
 
-Exit codes: 0 success (an empty result too), 1 invalid data file, 2 usage error,
-130 interrupted, 141 output pipe closed. Every error is printed as plain text on stderr,
-one line per problem, never through Rich and never with a traceback.
+Exit codes (EXIT_CODES; the top-level help and the README list them): 0 success (an empty
+result too), 1 invalid data file, 2 usage error, 74 output cannot be written, 130
+interrupted, 141 output pipe closed. Every error is printed as plain text on stderr, one line
+per problem, never through Rich and never with a traceback; when stderr itself cannot be
+written, the exit code still says what happened.
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
+import io
 import os
+import signal
 import sys
 from collections.abc import Callable, Iterator
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn
+from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO, cast
 
 import typer
 from typer import _click as click  # Typer 0.28 vendors Click
@@ -30,6 +35,19 @@ if TYPE_CHECKING:
 Format = Enum("Format", [(name, name) for name in render.FORMATS], type=str)  # type: ignore[misc]
 TABLE = Format("table")
 
+OK, DATA_ERROR, USAGE_ERROR = 0, 1, 2
+OUTPUT_ERROR = 74  # EX_IOERR in sysexits.h, as other tools use it for a failed write
+INTERRUPTED = 130  # what a shell reports for a process that Ctrl-C ended
+PIPE_CLOSED = 141  # what a shell reports for a process that SIGPIPE ended
+EXIT_CODES = {
+    OK: "ok",
+    DATA_ERROR: "invalid data file",
+    USAGE_ERROR: "usage error",
+    OUTPUT_ERROR: "output cannot be written (stdout closed or full)",
+    INTERRUPTED: "interrupted",
+    PIPE_CLOSED: "output pipe closed",
+}
+
 
 class Status(str, Enum):
     """--status choices: an event has happened, or is only expected."""
@@ -40,15 +58,41 @@ class Status(str, Enum):
 
 def _say(message: str) -> None:
     """One line on stderr, as plain text (no markup is ever interpreted)."""
-    sys.stderr.write(f"kzafrica: {visible(message)}\n")
-    sys.stderr.flush()
+    _to_stderr(f"kzafrica: {visible(message)}\n")
 
 
 def _problems(error: DataError) -> None:
     """Every problem of a data file, one line each: FILE:LINE:COL: field: message."""
-    for problem in error.problems:
-        sys.stderr.write(problem.render(error.file) + "\n")
-    sys.stderr.flush()
+    _to_stderr("".join(problem.render(error.file) + "\n" for problem in error.problems))
+
+
+def _to_stderr(text: str) -> None:
+    stream = sys.stderr
+    if stream is None:  # started with stderr closed: the exit code is all there is
+        return
+    try:
+        stream.write(text)
+        stream.flush()
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: Ctrl-C in the middle of this
+        # stderr is full or gone: nothing can be said, and the interpreter's last flush of
+        # the unwritten text must not fail either (it would exit 120).
+        _to_devnull(stream)
+
+
+def _say_interrupted() -> None:
+    """'interrupted', once however many Ctrl-C presses end up here."""
+    if not _interruption.said:
+        _interruption.said = True
+        _say("interrupted")
+
+
+class _Interruption:
+    """Whether this run has said 'interrupted' yet."""
+
+    said = False
+
+
+_interruption = _Interruption()
 
 
 class _Group(TyperGroup):
@@ -63,46 +107,58 @@ class _Group(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        click_errors = click.exceptions
-        code = 0
-        try:
-            result = super().main(
-                args=args,
-                prog_name=prog_name or "kzafrica",
-                complete_var=complete_var,
-                standalone_mode=False,
-                **extra,
-            )
-            code = result if isinstance(result, int) else 0
-            if code == 130:
-                # Typer turns a KeyboardInterrupt anywhere in a command (validate, schema,
-                # a query) into a silent 130; say it here, once, for all of them.
-                _say("interrupted")
-        except click_errors.NoArgsIsHelpError as exc:
-            sys.stdout.write(exc.ctx.get_help() + "\n" if exc.ctx else "")
-        except click_errors.UsageError as exc:
-            command = exc.ctx.command_path if exc.ctx else "kzafrica"
-            _say(f"{_one_line(exc.format_message())} (see '{command} --help')")
-            code = 2
-        except click_errors.ClickException as exc:
-            _say(_one_line(exc.format_message()))
-            code = exc.exit_code
-        except typer.Abort:
-            _say("interrupted")
-            code = 130
-        try:
-            # Flush now: a closed pipe met by the interpreter's own final flush would print
-            # "Exception ignored ... BrokenPipeError" and exit 120 (--version, validate).
-            sys.stdout.flush()
-        except BrokenPipeError:
-            _stdout_to_devnull()
-            code = 141
+        _interruption.said = False
+        code = self._exit_code(args, prog_name or "kzafrica", complete_var, extra)
+        if code == INTERRUPTED:
+            # Typer turns a KeyboardInterrupt anywhere in a command (validate, schema,
+            # a query) into a silent 130; say it here, once, for all of them, and drop any
+            # output not yet written: an interrupted answer is not half printed.
+            _say_interrupted()
+            _to_devnull(sys.stdout)
+        code = _flush_stdout(code)
         if standalone_mode:
             sys.exit(code)
         return code
 
-    # Typer exits 1 (our "invalid data file") when a write to a closed pipe fails outside
-    # a query command: --help, --version, schema, validate. Exit 141 there too.
+    def _exit_code(
+        self, args: list[str] | None, prog_name: str, complete_var: str | None, extra: Any
+    ) -> int:
+        click_errors = click.exceptions
+        try:
+            result = super().main(
+                args=args,
+                prog_name=prog_name,
+                complete_var=complete_var,
+                standalone_mode=False,
+                **extra,
+            )
+            return result if isinstance(result, int) else OK
+        except click_errors.NoArgsIsHelpError as exc:
+            try:
+                sys.stdout.write(exc.ctx.get_help() + "\n" if exc.ctx else "")
+            except OSError as error:
+                return _output_failed(error)
+            return OK
+        except click_errors.UsageError as exc:
+            command = exc.ctx.command_path if exc.ctx else "kzafrica"
+            _say(f"{_one_line(exc.format_message())} (see '{command} --help')")
+            return USAGE_ERROR
+        except click_errors.ClickException as exc:
+            _say(_one_line(exc.format_message()))
+            return exc.exit_code
+        except typer.Abort:
+            return INTERRUPTED
+        except OSError as exc:  # a write outside any command: shell completion
+            return _output_failed(exc)
+        except SystemExit as exc:  # Typer's completion options end with sys.exit(0)
+            if exc.code is None or isinstance(exc.code, int):
+                return exc.code or OK
+            raise
+
+    # Typer exits 1 (our "invalid data file") when a write to a closed pipe fails, and
+    # shows a traceback for any other failed write: --help, --version, schema, validate, a
+    # query. Map them here, where they happen: while parsing (--help, --version) or while
+    # a command runs.
     def make_context(
         self,
         info_name: str | None,
@@ -110,12 +166,25 @@ class _Group(TyperGroup):
         parent: click.Context | None = None,
         **extra: Any,
     ) -> click.Context:
-        with _exit_on_closed_pipe():
+        with _exit_on_output_error():
             return super().make_context(info_name, args, parent, **extra)
 
     def invoke(self, ctx: click.Context) -> Any:
-        with _exit_on_closed_pipe():
+        with _exit_on_output_error():
             return super().invoke(ctx)
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        if not ctx.resilient_parsing:  # shell completion parses half-typed lines: let it
+            args = _completion_shell(self, ctx, args)
+            _check_values(self, ctx, args)
+        return super().parse_args(ctx, args)
+
+    def get_params(self, ctx: click.Context) -> list[click.Parameter]:
+        params = super().get_params(ctx)
+        for param in params:
+            if param.name in _COMPLETION_PARAMETERS and param.callback:
+                _take_a_shell(param)
+        return params
 
     def resolve_command(
         self, ctx: click.Context, args: list[str]
@@ -125,6 +194,12 @@ class _Group(TyperGroup):
             rest, bare = _bare_fields(rest, command)
             if bare:  # read by _options, through the context tree's shared meta
                 ctx.meta[_LIST_FIELDS] = True
+            if not ctx.resilient_parsing:
+                # The same checks for every command, whatever class it was built with.
+                trial = command.context_class(
+                    command, info_name=name, parent=ctx, **command.context_settings
+                )
+                _check_values(command, trial, rest)
         return name, command, rest
 
 
@@ -158,12 +233,223 @@ def _bare_fields(args: list[str], command: click.Command) -> tuple[list[str], bo
     return out, bare
 
 
+# Parameters that name a file: an empty value (an unset shell variable) must not quietly
+# mean the usual data.
+_FILE_PARAMETERS = {"data", "path"}
+
+
+def _check_values(command: click.Command, ctx: click.Context, args: list[str]) -> None:
+    """Refuse an option that takes one value given more than once (Click would keep the
+    last one without a word) and an empty file name. Parses ``args`` without side effects
+    and without errors: any other mistake is left to the real parse, which reports it."""
+    resilient, ctx.resilient_parsing = ctx.resilient_parsing, True
+    try:
+        values, _, order = command.make_parser(ctx).parse_args(args=list(args))
+    finally:
+        ctx.resilient_parsing = resilient
+    seen: list[click.Parameter] = []
+    for param in order:
+        takes_one_value = isinstance(param, typer.core.TyperOption) and not (
+            param.is_flag or param.multiple or param.count
+        )
+        if takes_one_value and param in seen:
+            raise click.exceptions.UsageError(
+                f"{param.get_error_hint(ctx)} given more than once; give it once", ctx=ctx
+            )
+        seen.append(param)
+    for param in command.get_params(ctx):
+        if param.name in _FILE_PARAMETERS and values.get(param.name) == "":
+            raise click.exceptions.BadParameter(
+                "an empty file name; name a file", ctx=ctx, param=param
+            )
+
+
+# -- shell completion: `--show-completion zsh` ---------------------------------------------
+
+_SHELLS = ("bash", "zsh", "fish", "powershell", "pwsh")
+_COMPLETION_PARAMETERS = ("show_completion", "install_completion")
+_NAMED_SHELL = "kzafrica.shell"
+
+
+def _completion_shell(group: TyperGroup, ctx: click.Context, args: list[str]) -> list[str]:
+    """Typer's completion options are flags for the shell it detects: `--show-completion
+    zsh` printed the bash script under bash, and `--install-completion zsh` installed for
+    bash. Take the word after either option (or after its `=`), unless it is a command, as
+    the shell, and hand it to Typer's callback; an unknown shell is a usage error."""
+    flags: dict[str, click.Parameter] = {}
+    with_value: set[str] = set()
+    for param in group.get_params(ctx):
+        if not isinstance(param, typer.core.TyperOption):
+            continue
+        if param.name in _COMPLETION_PARAMETERS and param.is_flag:
+            flags.update(dict.fromkeys(param.opts, param))
+        elif not param.is_flag:
+            with_value.update(param.opts)
+    index = 0
+    while index < len(args) and args[index].startswith("-") and args[index] != "--":
+        option, equals, value = args[index].partition("=")
+        if option not in flags:  # another of the group's own options: skip it and its value
+            index += 2 if args[index] in with_value else 1
+            continue
+        rest = args[index + 1 :]
+        if not value and rest and not rest[0].startswith("-") and rest[0] not in group.commands:
+            value, rest = rest[0], rest[1:]
+        if value or equals:
+            if value not in _SHELLS:
+                raise click.exceptions.BadParameter(
+                    f"unknown shell {visible(repr(value))}; choose from {', '.join(_SHELLS)}",
+                    ctx=ctx,
+                    param=flags[option],
+                )
+            ctx.meta[_NAMED_SHELL] = value
+        return [*args[:index], option, *rest]
+    return args
+
+
+def _take_a_shell(param: click.Parameter) -> None:
+    """Give Typer's completion callback the named shell, or else the one detected."""
+    callback = param.callback
+    if callback is None or getattr(callback, "_kzafrica_shell", False):
+        return
+
+    def with_shell(ctx: click.Context, param: click.Parameter, value: Any) -> Any:
+        if not value or ctx.resilient_parsing or isinstance(value, str):
+            return callback(ctx, param, value)  # nothing to do, or a shell already given
+        shell = ctx.meta.get(_NAMED_SHELL)
+        if shell is None:
+            from typer._completion_shared import _get_shell_name  # what Typer itself uses
+
+            shell = _get_shell_name()
+            if shell not in _SHELLS:
+                raise click.exceptions.BadParameter(
+                    f"cannot tell which shell this is ({shell or 'none found'});"
+                    f" name it: {param.opts[0]} {'|'.join(_SHELLS)}",
+                    ctx=ctx,
+                    param=param,
+                )
+        return callback(ctx, param, shell)
+
+    with_shell._kzafrica_shell = True  # type: ignore[attr-defined]
+    param.callback = with_shell
+    if isinstance(param, typer.core.TyperOption) and param.is_flag:
+        what = "Install" if param.name == "install_completion" else "Show"
+        param.help = f"{what} completion for the current shell, or the one named after it."
+
+
+# -- output that cannot be written ---------------------------------------------------------
+
+
 @contextlib.contextmanager
-def _exit_on_closed_pipe() -> Iterator[None]:
+def _exit_on_output_error() -> Iterator[None]:
     try:
         yield
-    except BrokenPipeError:
-        _pipe_closed()
+    except OSError as exc:
+        raise typer.Exit(_output_failed(exc)) from None
+
+
+def _output_failed(error: OSError) -> int:
+    """Say why the output could not be written, and pick the exit code.
+
+    The commands turn every failure to read a file into a DataError and the cache ignores
+    its own, so an OSError that reaches this far is a failed write to stdout; one with a
+    file name is reported as such all the same."""
+    _to_devnull(sys.stdout)  # the interpreter's last flush must not fail again
+    if isinstance(error, BrokenPipeError):
+        return PIPE_CLOSED  # the reader went away (`| head`): quiet, as SIGPIPE would be
+    reason = error.strerror or str(error) or type(error).__name__
+    if error.filename is None:
+        _say(f"cannot write output: {reason}")
+    else:
+        _say(f"{error.filename}: {reason}")
+    return OUTPUT_ERROR
+
+
+def _flush_stdout(code: int) -> int:
+    # Flush now: a failure met by the interpreter's own final flush would print "Exception
+    # ignored ... BrokenPipeError" and exit 120 (--version, validate).
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except OSError as error:
+        failed = _output_failed(error)
+        return failed if code == OK else code
+    return code
+
+
+def _to_devnull(stream: TextIO | None) -> None:
+    """Point ``stream``'s descriptor at /dev/null: what it still holds can be flushed
+    without failing again. A stream without a descriptor (a test runner's) is left alone."""
+    if stream is None:
+        return
+    with contextlib.suppress(OSError, ValueError):  # ValueError: a closed stream
+        target = stream.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, target)
+        finally:
+            os.close(devnull)
+
+
+class _ClosedOutput(io.TextIOBase):
+    """stdout when the process was started without one (`kzafrica trade >&-`): every write
+    fails as a write to a closed descriptor would, so that the answer is reported lost
+    (exit 74) rather than silently dropped."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: Any) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def _standard_streams() -> None:
+    """Make the three standard streams safe to use, whatever the process was given."""
+    for fd, name in enumerate(("stdin", "stdout", "stderr")):
+        if getattr(sys, name) is None:
+            # A closed descriptor: hold its number with /dev/null, so that no file opened
+            # later (the facts, the cache) takes its place and receives output.
+            with contextlib.suppress(OSError):
+                devnull = os.open(os.devnull, os.O_RDWR)
+                if devnull != fd:
+                    os.dup2(devnull, fd)
+                    os.close(devnull)
+    if sys.stdout is None:
+        sys.stdout = cast(TextIO, _ClosedOutput())
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal that cannot show 'é' gets 'Fran\xe7oise' in tables and messages, not
+        # a crash; machine formats are UTF-8 bytes whatever the terminal (render.py).
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+# -- Ctrl-C -------------------------------------------------------------------------------
+
+
+def _raise_interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C while a command runs: unwind (Typer and _Group turn it into one line and
+    130, and cleanup code runs); a second Ctrl-C ends the process at once."""
+    signal.signal(signal.SIGINT, _exit_interrupted)
+    raise KeyboardInterrupt
+
+
+def _exit_interrupted(signum: int, frame: object) -> None:
+    """Ctrl-C after a command, or a second one: nothing is left to clean up, so end now."""
+    try:
+        _say_interrupted()
+    finally:
+        os._exit(INTERRUPTED)
+
+
+def _unraisable(report: Any) -> None:
+    """A Ctrl-C that lands in a finalizer (__del__, a closing generator) cannot unwind: Python
+    would print "Exception ignored" and carry on. End the run as any interrupt does."""
+    if isinstance(report.exc_value, KeyboardInterrupt):
+        _exit_interrupted(signal.SIGINT, None)
+    sys.__unraisablehook__(report)
 
 
 def _one_line(message: str) -> str:
@@ -178,8 +464,9 @@ app = typer.Typer(
     name="kzafrica",
     help="Facts about Kazakhstan–Africa relations from one article (2025-06-03, Astana), "
     "each with its source sentence.",
-    epilog="Data: the shipped facts, or --data FILE, or $KZAFRICA_DATA. "
-    "Exit codes: 0 ok, 1 invalid data file, 2 usage error.",
+    epilog="Data: the shipped facts, or --data FILE, or $KZAFRICA_DATA. Exit codes: "
+    + ", ".join(f"{code} {meaning}" for code, meaning in EXIT_CODES.items())
+    + ".",
     no_args_is_help=True,
     rich_markup_mode=None,
     pretty_exceptions_enable=False,
@@ -242,10 +529,10 @@ def _run(ctx: typer.Context, answer: Callable[[Facts], Result], out: render.Opti
         )
         sys.stdout.flush()
     except UsageError as exc:
-        _fail(str(exc), 2)
+        _fail(str(exc), USAGE_ERROR)
     except DataError as exc:
         _problems(exc)
-        raise typer.Exit(1) from None
+        raise typer.Exit(DATA_ERROR) from None
     finally:
         state.tell()
 
@@ -253,20 +540,6 @@ def _run(ctx: typer.Context, answer: Callable[[Facts], Result], out: render.Opti
 def _fail(message: str, code: int) -> NoReturn:
     _say(message)
     raise typer.Exit(code)
-
-
-def _pipe_closed() -> NoReturn:
-    # The reader went away (`| head`): exit as a process killed by SIGPIPE would.
-    _stdout_to_devnull()
-    raise typer.Exit(141)
-
-
-def _stdout_to_devnull() -> None:
-    # Point stdout at /dev/null so that the interpreter's final flush cannot fail again.
-    devnull = os.open(os.devnull, os.O_WRONLY)
-    with contextlib.suppress(OSError, ValueError):  # ValueError: a test runner's buffer
-        os.dup2(devnull, sys.stdout.fileno())
-    os.close(devnull)
 
 
 # -- shared options ---------------------------------------------------------------------
@@ -784,7 +1057,7 @@ def validate(
         _problems(exc)
         if len(exc.problems) > 1:  # a count helps with a long list; one line says it all
             _say(f"{len(exc.problems)} problems in {visible(file)}")
-        raise typer.Exit(1) from None
+        raise typer.Exit(DATA_ERROR) from None
     count = sum(len(v) for v in dataset.facts.values() if isinstance(v, list))
     sys.stdout.write(f"ok: {count} records\n")
 
@@ -813,7 +1086,7 @@ def _loaded(ctx: typer.Context) -> Facts:
         return Facts(store.load(ctx.ensure_object(_State).data))
     except DataError as exc:
         _problems(exc)
-        raise typer.Exit(1) from None
+        raise typer.Exit(DATA_ERROR) from None
 
 
 def _article_of(facts: Facts) -> str:
@@ -823,7 +1096,7 @@ def _article_of(facts: Facts) -> str:
         return coverage.article_text(facts)
     except DataError as exc:
         _problems(exc)
-        raise typer.Exit(1) from None
+        raise typer.Exit(DATA_ERROR) from None
 
 
 def _write_contexts(text: str, record: Record) -> None:
@@ -934,25 +1207,29 @@ def dump(
         _fail(str(exc), 2)
     except DataError as exc:
         _problems(exc)
-        raise typer.Exit(1) from None
+        raise typer.Exit(DATA_ERROR) from None
     also = f" and {written[1]}" if len(written) > 1 else ""
     hint = f"; browse with: datasette {written[0]} --metadata {written[1]}" if also else ""
     _say(f"wrote {written[0]} ({dumping.count(dataset)} records){also}{hint}")
 
 
 def main() -> None:
-    """Console-script entry point."""
-    for stream in (sys.stdout, sys.stderr):
-        # A terminal that cannot show 'é' gets 'Fran\xe7oise', not a crash.
-        reconfigure = getattr(stream, "reconfigure", None)
-        if reconfigure is not None:
-            reconfigure(errors="backslashreplace")
+    """The process's command line (the console script runs it through kzafrica.entry)."""
+    _standard_streams()
+    code = INTERRUPTED
     try:
         _keep_only_the_invoked_command(sys.argv[1:])
-        typer.main.get_command(app).main(prog_name="kzafrica")
-    except KeyboardInterrupt:  # before a command runs; _Group.main handles the rest
-        _say("interrupted")
-        sys.exit(130)
+        command = typer.main.get_command(app)
+        sys.unraisablehook = _unraisable
+        signal.signal(signal.SIGINT, _raise_interrupt)
+        code = command.main(prog_name="kzafrica", standalone_mode=False)
+    except KeyboardInterrupt:  # outside Typer's own handling; _Group.main has the rest
+        _say_interrupted()
+        _to_devnull(sys.stdout)  # not half an answer
+        code = INTERRUPTED
+    finally:
+        signal.signal(signal.SIGINT, _exit_interrupted)
+    sys.exit(code)
 
 
 def _keep_only_the_invoked_command(args: list[str]) -> None:

@@ -272,23 +272,31 @@ def _displayable(text: str, encoding: str) -> str:
     return plain.encode(encoding, "backslashreplace").decode(encoding, "replace")
 
 
-def _ascii_only(stream: TextIO) -> bool:
-    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "")
-    return not encoding.startswith("utf")
+def _emit(stream: TextIO, text: str) -> None:
+    """Write a machine format's whole document at once, as UTF-8 bytes whatever the
+    terminal's encoding (as jq does): a script reads the exact text under LANG=C or
+    PYTHONIOENCODING=ascii too, and an interrupted run leaves all of it or none of it in
+    the stream's buffer. A stream without bytes underneath (a StringIO) takes the text."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        stream.write(text)
+        return
+    stream.flush()  # whatever the text layer holds goes first
+    # Text is UTF-8-encodable except lone surrogates (an undecodable argument, echoed):
+    # escaped, never a crash.
+    buffer.write(text.encode("utf-8", "backslashreplace"))
 
 
 @writer("json")
 def _json(result: Result, options: Options, stream: TextIO) -> None:
-    # ensure_ascii keeps the JSON valid on a stream that cannot encode 'é'; json always
-    # escapes control characters.
-    stream.write(json.dumps(result.data, ensure_ascii=_ascii_only(stream), indent=2) + "\n")
+    # json always escapes control characters.
+    _emit(stream, json.dumps(result.data, ensure_ascii=False, indent=2) + "\n")
 
 
 @writer("jsonl")
 def _jsonl(result: Result, options: Options, stream: TextIO) -> None:
     rows = result.data if isinstance(result.data, list) else [result.data]
-    for row in rows:
-        stream.write(json.dumps(row, ensure_ascii=_ascii_only(stream)) + "\n")
+    _emit(stream, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
 
 
 LIST_SEPARATOR = " | "
@@ -339,16 +347,19 @@ def _cell(value: Any) -> str | int | float:
 
 def _delimited(result: Result, stream: TextIO, delimiter: str) -> None:
     import csv
+    import io
 
     rows = [flatten(r) for r in (result.data if isinstance(result.data, list) else [result.data])]
     # The columns of the unfiltered question: the same header for every filter, an empty
     # answer included, so that scripts can rely on it.
     examples = [flatten(r) for r in result.unfiltered()] if result.unfiltered else rows
     header = _header(examples + rows)
-    out = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
+    text = io.StringIO()
+    out = csv.writer(text, delimiter=delimiter, lineterminator="\n")
     out.writerow(header)
     for row in rows:
         out.writerow([_cell(row.get(k)) for k in header])
+    _emit(stream, text.getvalue())
 
 
 def _header(rows: list[dict[str, Any]]) -> list[str]:
@@ -388,9 +399,7 @@ def _tsv(result: Result, options: Options, stream: TextIO) -> None:
 def _yaml(result: Result, options: Options, stream: TextIO) -> None:
     import yaml
 
-    stream.write(
-        yaml.safe_dump(result.data, sort_keys=False, allow_unicode=not _ascii_only(stream))
-    )
+    _emit(stream, yaml.safe_dump(result.data, sort_keys=False, allow_unicode=True))
 
 
 class Bars(NamedTuple):

@@ -67,7 +67,7 @@ def _open_regular(file: str) -> int:
     try:
         fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise _fail(file, "no such file; check the path given to --data or KZAFRICA_DATA") from None
+        raise _fail(file, _missing(file)) from None
     except IsADirectoryError:
         raise _fail(file, "is a directory, not a facts file") from None
     except PermissionError:
@@ -93,6 +93,15 @@ def _open_regular(file: str) -> int:
         os.close(fd)
         raise
     return fd
+
+
+def _missing(file: str) -> str:
+    """Why ``file`` cannot be read, with a hint that fits where its name came from."""
+    if file == os.environ.get(ENV_DATA):
+        return f"no such file (named by {ENV_DATA}); check that variable"
+    if file == str(packaged_facts()):
+        return "no such file: the shipped facts are missing; reinstall kzafrica"
+    return "no such file"  # a path the user typed (--data, validate PATH): they see it
 
 
 def decode(file: str, data: bytes) -> str:

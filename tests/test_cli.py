@@ -532,10 +532,101 @@ def test_missing_data_file_exits_1(tmp_path: Path) -> None:
     result = run("--data", str(missing), "visits", "--json")
     assert result.exit_code == 1
     assert result.stdout == ""
+    assert result.stderr == f"{missing}: no such file\n"
+
+
+def test_a_missing_file_hints_at_where_its_name_came_from(tmp_path: Path) -> None:
+    missing = str(tmp_path / "missing.yaml")
+    # validate names the file itself: no word about --data or the environment
+    checked = run("validate", missing)
+    assert checked.exit_code == 1
+    assert checked.stderr == f"{missing}: no such file\n"
+    by_env = run("visits", env={"KZAFRICA_DATA": missing})
+    assert by_env.exit_code == 1
     assert (
-        result.stderr
-        == f"{missing}: no such file; check the path given to --data or KZAFRICA_DATA\n"
+        by_env.stderr == f"{missing}: no such file (named by KZAFRICA_DATA); check that variable\n"
     )
+    assert run("validate", env={"KZAFRICA_DATA": missing}).stderr == by_env.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--data", "", "visits"], "'--data'"),
+        (["--data=", "visits"], "'--data'"),
+        (["validate", ""], "'[PATH]'"),
+        (["--data", "", "validate"], "'--data'"),
+    ],
+)
+def test_an_empty_file_name_is_a_usage_error(args: list[str], words: str) -> None:
+    line = fails(2, *args)
+    assert f"Invalid value for {words}: an empty file name" in line
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["visits", "--country", "Rwanda", "--country", "Morocco"], "'--country' / '-c'"),
+        (["visits", "-c", "Rwanda", "--country", "Rwanda"], "'--country' / '-c'"),
+        (["trade", "--since", "2012", "--json", "--since=2020"], "'--since'"),
+        (["quotes", "-s", "kagame", "-s", "smadiyarov"], "'--speaker' / '-s'"),
+        (["events", "-f", "json", "--format", "csv"], "'--format' / '-f'"),
+        (["--data", "a.yaml", "--data", "b.yaml", "trade"], "'--data'"),
+    ],
+)
+def test_an_option_given_twice_is_refused(args: list[str], option: str) -> None:
+    line = fails(2, *args)
+    assert f"{option} given more than once; give it once" in line
+    assert "--help" in line
+
+
+def test_a_flag_given_twice_is_harmless() -> None:
+    assert as_json("trade", "--cite", "--cite") == as_json("trade")
+
+
+def test_a_value_that_looks_like_the_option_is_a_value() -> None:
+    # `--speaker --speaker` is one option with the value "--speaker", not a repeat.
+    assert as_json("quotes", "--speaker", "--speaker") == []
+
+
+def test_every_exit_code_is_in_the_top_level_help() -> None:
+    help_text = " ".join(ok("--help").stdout.split())
+    listed = help_text.split("Exit codes:")[1]
+    for code, meaning in cli.EXIT_CODES.items():
+        assert f"{code} {meaning}" in listed
+
+
+@pytest.mark.parametrize(
+    ("shell", "marker"),
+    [
+        ("bash", "complete -o default -F _kzafrica_completion kzafrica"),
+        ("zsh", "compdef _kzafrica_completion kzafrica"),
+        ("fish", "complete --command kzafrica"),
+    ],
+)
+def test_show_completion_for_the_named_shell(shell: str, marker: str) -> None:
+    for args in (["--show-completion", shell], [f"--show-completion={shell}"]):
+        result = ok(*args)
+        assert marker in result.stdout, (args, result.stdout)
+    others = {"bash": "COMPREPLY", "zsh": "compdef", "fish": "complete --command"}
+    assert all(
+        word not in ok("--show-completion", shell).stdout
+        for s, word in others.items()
+        if s != shell
+    )
+
+
+def test_show_completion_for_an_unknown_shell() -> None:
+    line = fails(2, "--show-completion", "tcsh")
+    assert "unknown shell 'tcsh'; choose from bash, zsh, fish, powershell, pwsh" in line
+
+
+def test_install_completion_for_an_unknown_shell_installs_nothing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert "unknown shell 'tcsh'" in fails(2, "--install-completion", "tcsh")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_schema_is_json_schema_of_every_collection() -> None:

@@ -34,7 +34,7 @@ def test_wheel_contains_the_facts_the_article_and_the_type_marker(wheel: Path) -
         # The prevalidated store, so that a first run needs neither pydantic nor PyYAML.
         assert archive.read("kzafrica/facts.db") == (ROOT / "kzafrica" / "facts.db").read_bytes()
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-        assert "kzafrica = kzafrica.cli:main" in archive.read(entry_points).decode()
+        assert "kzafrica = kzafrica.entry:run" in archive.read(entry_points).decode()
 
 
 def test_unpacked_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path) -> None:

@@ -1,4 +1,6 @@
-"""The installed command in real processes and terminals: pipes, encodings, widths, signals.
+"""The installed command in real processes and terminals: pipes, encodings, widths.
+
+(Closed, full and broken output streams and Ctrl-C: test_streams.py.)
 
 Most tests run the ``kzafrica`` script installed next to this Python in a subprocess, with a
 controlled environment; the width grid runs under CliRunner (Rich reads COLUMNS,
@@ -12,10 +14,8 @@ import io
 import json
 import os
 import re
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
@@ -221,13 +221,15 @@ def test_accented_names_in_any_encoding(cache: str, env: dict[str, str]) -> None
 
 def test_other_formats_on_an_ascii_terminal(cache: str) -> None:
     env = {"PYTHONIOENCODING": "ascii"}
+    # Machine formats are UTF-8 whatever the terminal: the names exactly as in the data.
     rows = list(csv.DictReader(io.StringIO(output(cache, env, "people", "-f", "csv"))))
-    assert "Fran\\xe7oise Joly" in [r["name"] for r in rows]
+    assert {r["name"] for r in rows} >= NAMES
     lines = output(cache, env, "people", "-f", "jsonl").splitlines()
     assert {json.loads(line)["name"] for line in lines} >= NAMES
     assert {p["name"] for p in yaml.safe_load(output(cache, env, "people", "-f", "yaml"))} >= NAMES
-    assert "francoise-joly" in output(cache, env, "show", "francoise-joly")
-    assert "Traor" in output(cache, env, "search", "TRAORE")
+    # The table is for the terminal: readable ASCII.
+    assert "Francoise Joly" in output(cache, env, "show", "francoise-joly")
+    assert "Traore" in output(cache, env, "search", "TRAORE")
 
 
 def test_output_to_a_file(cache: str, tmp_path: Path) -> None:
@@ -358,46 +360,3 @@ def test_absurd_arguments_get_one_short_line(cache: str, args: list[str]) -> Non
     assert process.stdout == b""
     assert len(process.stderr.splitlines()) == 1
     assert len(process.stderr) < 1_000
-
-
-# -- Ctrl-C ---------------------------------------------------------------------------------
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs F_SETPIPE_SZ, FIONREAD")
-def test_ctrl_c_while_blocked_on_output(cache: str) -> None:
-    """SIGINT reaches a process blocked writing to a full pipe: exit 130, one line."""
-    import fcntl
-    import termios
-
-    read_end, write_end = os.pipe()
-    try:
-        # A one-page pipe: `events --json` (over 20 kB) fills it and blocks in write().
-        capacity = fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)
-        with subprocess.Popen(
-            [str(KZAFRICA), "events", "--json"],
-            stdout=write_end,
-            stderr=subprocess.PIPE,
-            env=environment(cache),
-        ) as process:
-            os.close(write_end)
-            write_end = -1
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                waiting = fcntl.ioctl(read_end, termios.FIONREAD, b"\0\0\0\0")
-                if int.from_bytes(waiting, sys.byteorder) >= capacity:
-                    break
-                assert process.poll() is None, "finished before the pipe filled"
-                time.sleep(0.01)
-            time.sleep(0.1)  # let it block in write()
-            process.send_signal(signal.SIGINT)
-            while os.read(read_end, 65536):  # drain, so that no later flush blocks
-                pass
-            assert process.stderr is not None
-            stderr = process.stderr.read()
-            code = process.wait(timeout=30)
-    finally:
-        os.close(read_end)
-        if write_end >= 0:
-            os.close(write_end)
-    assert code == 130
-    assert stderr == b"kzafrica: interrupted\n"
