@@ -275,7 +275,7 @@ def _table(result: Result, options: Options, stream: TextIO) -> None:
         pairs = (
             view.pairs(result.data)
             if view.pairs and not options.fields
-            else [(key, _block(value)) for key, value in result.data.items()]
+            else [(key, block(value)) for key, value in result.data.items()]
         )
         if not options.cite and not options.fields:
             pairs = [(key, value) for key, value in pairs if key != "evidence"]
@@ -325,7 +325,7 @@ def _print(console: Any, table: Any, stream: TextIO) -> None:
     stream.write(captured.get())
 
 
-def _block(value: Any) -> str:
+def block(value: Any) -> str:
     """A nested value as lines, for the two-column table of a single object."""
     if isinstance(value, list):
         return (

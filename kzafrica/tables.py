@@ -74,8 +74,9 @@ def pieces(text: str) -> list[tuple[str, bool]]:
     """The unbreakable pieces of one line, each with whether a space comes before it."""
     out: list[tuple[str, bool]] = []
     for word in text.split():
-        for index, piece in enumerate(_HYPHEN.split(word)):
-            out.append((piece, index == 0))
+        # '[visit-kagame-2025]': an id in running text (summary) stays whole too.
+        parts = [word] if word.startswith("[") else _HYPHEN.split(word)
+        out.extend((piece, index == 0) for index, piece in enumerate(parts))
     return out
 
 
@@ -188,8 +189,15 @@ def list_table(
                 *(cell(wrap(text, width)) for text, width in zip(row, fitted, strict=True))
             )
         return table
-    # Cited: one full-width cell per record holding its row and, under it, its evidence.
+    # Cited: one cell per record holding its row and, under it, its evidence, as wide as
+    # the evidence needs (up to the room); a narrower row gives its last text column more.
     inner = sum(fitted) + _CHROME_PER_COLUMN * (len(fitted) - 1)
+    wanted = max((longest_line(e) + EVIDENCE_INDENT for e in evidence), default=0)
+    extra = min(room - 4, wanted) - inner
+    if extra > 0:
+        wrapping = [i for i, column in enumerate(columns) if not column.whole]
+        fitted[(wrapping or [len(fitted) - 1])[-1]] += extra
+        inner += extra
     table = Table(title=title, caption=caption, show_lines=True)
     header = [
         Text.assemble(cell(wrap(c.header, w)), style="bold")

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from kzafrica.factbase import Record
 from kzafrica.query import CountryMatch, describe, printable
-from kzafrica.render import Bars, Column, View, text
+from kzafrica.render import Bars, Column, View, block, text
 
 
 def title(base: str, country: CountryMatch | None = None, **filters: str | None) -> str:
@@ -200,7 +200,26 @@ def _matched(record: Record) -> str:
 
 
 def record(data: Record) -> View:
-    return View(f"{data['kind']} {data['id']}")
+    return View(f"{data['kind']} {data['id']}", pairs=_record_rows)
+
+
+def _link(ref: Record, label: str) -> str:
+    name = f" {ref['name']}" if ref["name"] != ref["id"] else ""
+    return f"{label}:{name} [{ref['id']}]"
+
+
+def _record_rows(data: Record) -> list[tuple[str, str]]:
+    """Every field; links with the ids to show next."""
+    rows = []
+    for key, value in data.items():
+        if key in ("references", "referenced_by"):
+            shown = "\n".join(
+                _link(r, r["field"] if key == "references" else r["kind"]) for r in value
+            )
+        else:
+            shown = block(value)
+        rows.append((key, shown))
+    return rows
 
 
 def summary(kinds: dict[str, str]) -> View:
