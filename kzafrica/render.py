@@ -2,8 +2,10 @@
 
 A command hands over a :class:`Result`: the data (a list of records, or one object for
 ``show`` and ``summary``) and a :class:`View` saying how a table shows it. Machine formats
-write the data itself, losslessly; the table is for people. Heavy imports (Rich, PyYAML,
-csv) happen inside the writer that needs them, so a ``--json`` run never pays for Rich.
+write the data itself, losslessly; the table is for people (laid out by
+:mod:`kzafrica.tables`). Before any format, :func:`write` applies the options every list
+command shares: --sort, then --limit, then --fields. Heavy imports (Rich, PyYAML, csv)
+happen inside the writer that needs them, so a ``--json`` run never pays for Rich.
 """
 
 from __future__ import annotations

@@ -3,13 +3,14 @@
 Rich shrinks every column in proportion when a table is too wide, which splits an id over
 three lines at 80 columns and gives a one-word Status column as much room as a sentence.
 Here the widths are decided first: each column gets at least its longest word (an id
-column its longest id), then what it still needs, the room left shared equally among the
-columns that want more. Cells are wrapped at spaces, and after a hyphen between words
-('Guinea-|Bissau'), never inside a word or an id. When even the longest words do not fit
-side by side, each record becomes a block of label/value rows. With --cite, each record's
-evidence is a full-width line under its row.
+column its longest id); the room left goes in full to the columns that want little, the
+rest to the others in proportion to what they want. Cells are wrapped at spaces, and
+after a hyphen between words ('Guinea-|Bissau'), never inside a word or an id. A view may
+let a column go under the one before it (Route under Visitor): of the two layouts, the
+shorter that fits is shown; when neither fits, each record becomes a block of label/value
+rows. With --cite, each record's evidence is a line across the table under its row.
 
-Imported only by the table writer: it is the one place that needs Rich.
+Imported only by the table writer, which is the only writer that needs Rich.
 """
 
 from __future__ import annotations

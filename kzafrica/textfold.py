@@ -25,6 +25,9 @@ _PLAIN = str.maketrans(
 def fold(text: str) -> str:
     """The comparable form of ``text``: 'Kazakhstan’s' and "KAZAKHSTAN'S" fold alike, as do
     'Traoré' and 'traore', 'Guinea–Bissau' and 'guinea-bissau'."""
-    decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN).casefold())
+    # Compatibility forms first ('ℙ' is 'P'), then case, then again: case folding can
+    # give letters that decompose ('İ' -> 'i̇').
+    compatible = unicodedata.normalize("NFKD", text.translate(_PLAIN))
+    decomposed = unicodedata.normalize("NFKD", compatible.casefold())
     plain = "".join(c for c in decomposed if not unicodedata.combining(c))
     return " ".join(plain.translate(_PLAIN).split())
