@@ -17,11 +17,11 @@ import signal
 import sys
 from collections.abc import Callable, Iterator
 from enum import Enum
-from typing import TYPE_CHECKING, Annotated, Any, NoReturn, TextIO, cast
+from typing import TYPE_CHECKING, Annotated, Any, ClassVar, NoReturn, TextIO, cast
 
 import typer
 from typer import _click as click  # Typer 0.28 vendors Click
-from typer.core import TyperGroup
+from typer.core import TyperCommand, TyperGroup
 
 from kzafrica import __version__, query, render, store, views
 from kzafrica.errors import DataError, UsageError, visible
@@ -518,14 +518,18 @@ def _root(
     ctx.obj = _State(data, verbose)
 
 
-def _run(ctx: typer.Context, answer: Callable[[Facts], Result], out: render.Options) -> None:
-    """Load the facts, answer, render; map every failure to its message and exit code."""
+def _run(
+    ctx: typer.Context, answer: Callable[[Facts], Result], out: render.Options | None = None
+) -> None:
+    """Load the facts, answer, render; map every failure to its message and exit code.
+    The output options are the shared ones the command class collected (see _Output)."""
     state = ctx.ensure_object(_State)
+    options = out or _output(ctx)
     try:
         # A store found damaged while answering is set aside and the answer computed again
         # from freshly validated facts: nothing is written until the answer is complete.
         store.answer(
-            state.data, lambda facts: render.write(answer(facts), out, sys.stdout), state.notes
+            state.data, lambda facts: render.write(answer(facts), options, sys.stdout), state.notes
         )
         sys.stdout.flush()
     except UsageError as exc:
@@ -546,7 +550,12 @@ def _fail(message: str, code: int) -> NoReturn:
 
 FormatOption = Annotated[
     Format,
-    typer.Option("--format", "-f", help="Output format: a table for people, the rest for scripts."),
+    typer.Option(
+        "--format",
+        "-f",
+        case_sensitive=False,
+        help="Output format: a table for people, the rest for scripts.",
+    ),
 ]
 JsonOption = Annotated[bool, typer.Option("--json", help="Same as --format json.")]
 FieldsOption = Annotated[
@@ -554,16 +563,113 @@ FieldsOption = Annotated[
     typer.Option(
         "--fields",
         metavar="A,B,C",
-        help="Only these fields (dotted paths allowed); with no value, list the fields.",
+        help="Only these fields (dotted paths too: amount.value, origin.name);"
+        " with no value, list the fields.",
     ),
 ]
-CiteOption = Annotated[bool, typer.Option("--cite", help="Add the evidence column to tables.")]
+CiteOption = Annotated[
+    bool, typer.Option("--cite", help="Show each record's evidence under its row.")
+]
+SortOption = Annotated[
+    str | None,
+    typer.Option(
+        "--sort",
+        metavar="FIELD,…",
+        help="Order by these output fields, -FIELD descending (e.g. --sort -date).",
+    ),
+]
+LimitOption = Annotated[
+    int | None,
+    typer.Option("--limit", metavar="N", min=0, help="At most N records, after --sort."),
+]
 SinceOption = Annotated[
     str | None, typer.Option("--since", metavar="DATE", help="On or after YYYY[-MM[-DD]].")
 ]
 UntilOption = Annotated[
     str | None, typer.Option("--until", metavar="DATE", help="On or before YYYY[-MM[-DD]].")
 ]
+CertainOption = Annotated[
+    bool,
+    typer.Option(
+        "--certain",
+        help="Only records certainly in the --since/--until window (not '?' ones).",
+    ),
+]
+
+
+def _names(text: str | None) -> tuple[str, ...]:
+    return tuple(name.strip() for name in (text or "").split(",") if name.strip())
+
+
+def _object_output(
+    fmt: FormatOption = TABLE, json_: JsonOption = False, fields: FieldsOption = None
+) -> render.Options:
+    """The output options of a command that answers with one object."""
+    if json_ and fmt.value not in ("table", "json"):  # table is the default: not a choice
+        raise UsageError(f"--json and --format {fmt.value} disagree; use one of them")
+    return render.Options(format="json" if json_ else str(fmt.value), fields=_names(fields))
+
+
+def _list_output(
+    fmt: FormatOption = TABLE,
+    json_: JsonOption = False,
+    fields: FieldsOption = None,
+    cite: CiteOption = False,
+    sort: SortOption = None,
+    limit: LimitOption = None,
+) -> render.Options:
+    """The output options of every command that lists records."""
+    out = _object_output(fmt, json_, fields)
+    return out._replace(cite=cite, sort=_names(sort), limit=limit)
+
+
+_OUTPUT = "kzafrica.output"
+
+
+class _Output(TyperCommand):
+    """A command that takes the shared output options, declared once: in the signature of
+    ``declare``. Typer cannot share options between signatures, so this class adds them
+    to the command's own parameters (Typer's own machinery builds them, so --help shows
+    them alike) and, when the command runs, takes their values out of the callback's
+    arguments and hands them on as :class:`render.Options` in ``ctx.meta``."""
+
+    declare: ClassVar[Callable[..., render.Options]]
+
+    def __init__(self, name: str | None, **extra: Any) -> None:
+        super().__init__(name, **extra)
+        shared, self._convert, _ = typer.main.get_params_convertors_ctx_param_name_from_function(
+            type(self).declare
+        )
+        self._shared = [str(param.name) for param in shared]
+        self.params.extend(shared)
+
+    def invoke(self, ctx: click.Context) -> Any:
+        if ctx.meta.get(_LIST_FIELDS):  # a bare --fields (see _Group): list them, and stop
+            from kzafrica import fieldhelp
+
+            sys.stdout.write(fieldhelp.listing(ctx.info_name or ""))
+            return None
+        values = {name: ctx.params.pop(name) for name in self._shared}
+        for name, convert in self._convert.items():
+            values[name] = convert(values[name])
+        try:
+            ctx.meta[_OUTPUT] = type(self).declare(**values)
+        except UsageError as exc:
+            raise click.exceptions.UsageError(str(exc), ctx=ctx) from None
+        return super().invoke(ctx)
+
+
+class _ListCommand(_Output):
+    declare = staticmethod(_list_output)
+
+
+class _ObjectCommand(_Output):
+    declare = staticmethod(_object_output)
+
+
+def _output(ctx: typer.Context) -> render.Options:
+    options = ctx.meta.get(_OUTPUT)
+    return options if isinstance(options, render.Options) else render.Options()
 
 
 def _completion_facts(ctx: typer.Context) -> Facts | None:
@@ -619,7 +725,8 @@ def _complete_id(ctx: typer.Context, incomplete: str) -> Iterator[str]:
     facts = _completion_facts(ctx)
     if facts is None:
         return
-    yield from (i for i in facts.ids() if i.startswith(incomplete))
+    typed = incomplete.casefold()  # ids are lowercase; what is typed may not be
+    yield from (i for i in facts.ids() if i.casefold().startswith(typed))
 
 
 CountryOption = Annotated[
@@ -632,21 +739,34 @@ CountryOption = Annotated[
         autocompletion=_complete_country,
     ),
 ]
-
-
-def _options(fmt: Format, json_: bool, fields: str | None, cite: bool) -> render.Options:
-    if json_ and fmt.value not in ("table", "json"):  # table is the default: not a choice
-        raise typer.BadParameter(f"--json and --format {fmt.value} disagree; use one of them")
-    from typer._click.globals import get_current_context
-
-    context = get_current_context()
-    if context.meta.get(_LIST_FIELDS):  # --fields with no value: list them
-        from kzafrica import fieldhelp
-
-        sys.stdout.write(fieldhelp.listing(context.info_name or ""))
-        raise typer.Exit(0)
-    picked = tuple(f.strip() for f in (fields or "").split(",") if f.strip())
-    return render.Options(format="json" if json_ else str(fmt.value), fields=picked, cite=cite)
+FromOption = Annotated[
+    str | None,
+    typer.Option(
+        "--from",
+        metavar="COUNTRY",
+        help="Visits from this country (its visitors' side).",
+        autocompletion=_complete_country,
+    ),
+]
+ToOption = Annotated[
+    str | None,
+    typer.Option(
+        "--to",
+        metavar="COUNTRY",
+        help="Visits to this country (the hosts' side).",
+        autocompletion=_complete_country,
+    ),
+]
+SpeakerOption = Annotated[
+    str | None,
+    typer.Option("--speaker", "-s", metavar="NAME", help="Any part of the name, any accents."),
+]
+ContainsOption = Annotated[
+    str | None,
+    typer.Option(
+        "--contains", metavar="TEXT", help="Words in the text; any case, accents, ' or ’."
+    ),
+]
 
 
 ALL = query.Window()  # no --since/--until
@@ -657,50 +777,65 @@ def _country(facts: Facts, value: str | None) -> query.CountryMatch | None:
 
 
 # -- commands ---------------------------------------------------------------------------
+# Every list command takes the shared output options (_ListCommand), every one-object
+# command the format options (_ObjectCommand); neither repeats them in its signature.
 
 
-@app.command()
+@app.command(cls=_ListCommand)
 def visits(
     ctx: typer.Context,
     country: CountryOption = None,
+    origin: FromOption = None,
+    destination: ToOption = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    status: Annotated[Status | None, typer.Option("--status", help="held or planned.")] = None,
-    fmt: FormatOption = TABLE,
-    json_: JsonOption = False,
-    fields: FieldsOption = None,
-    cite: CiteOption = False,
+    certain: CertainOption = False,
+    status: Annotated[
+        Status | None, typer.Option("--status", case_sensitive=False, help="held or planned.")
+    ] = None,
 ) -> None:
     """Visits both ways, held or planned.
 
-    Who went where, when, at what level; --country matches either side.
+    Who went where, when, at what level; oldest first. --country matches either side,
+    --from the visitors' country, --to the hosts'. With --since/--until, '?' marks a
+    visit that only possibly falls in the window.
 
     \b
     Examples:
       kzafrica visits --country Rwanda
+      kzafrica visits --from Kazakhstan
       kzafrica visits --status planned --json
-      kzafrica visits --since 2025-05 --cite
+      kzafrica visits --since 2025 --certain --cite
     """
 
     def answer(facts: Facts) -> Result:
-        match = _country(facts, country)
+        match, source, target = (_country(facts, v) for v in (country, origin, destination))
         state = status.value if status else None
-        rows = query.visits(facts, match, query.window(since, until), state)
-        heading = views.title("Visits", match, since=since, until=until, status=state)
-        return Result(rows, views.visits(heading), lambda: query.visits(facts, None, ALL, None))
+        span = query.window(since, until, certain)
+        rows = query.visits(facts, match, span, state, source, target)
+        sides = {"from": source.name if source else None, "to": target.name if target else None}
+        heading = views.title(
+            "Visits", match, **sides, since=since, until=until, status=state, only=_only(certain)
+        )
+        return Result(
+            rows,
+            views.visits(heading, rows),
+            lambda: span.mark(query.visits(facts, None, ALL, None)),
+        )
 
-    _run(ctx, answer, _options(fmt, json_, fields, cite))
+    _run(ctx, answer)
 
 
-@app.command()
+def _only(certain: bool) -> str | None:
+    return "certain" if certain else None
+
+
+@app.command(cls=_ListCommand)
 def trade(
     ctx: typer.Context,
     since: SinceOption = None,
     until: UntilOption = None,
-    fmt: FormatOption = TABLE,
-    json_: JsonOption = False,
-    fields: FieldsOption = None,
-    cite: CiteOption = False,
+    certain: CertainOption = False,
 ) -> None:
     """Trade volume by year, with its qualifier.
 
@@ -710,17 +845,19 @@ def trade(
     Examples:
       kzafrica trade
       kzafrica trade --since 2020 --json
+      kzafrica trade --sort -amount --limit 1
     """
 
     def answer(facts: Facts) -> Result:
-        rows = query.trade(facts, query.window(since, until))
-        heading = views.title("Trade", since=since, until=until)
-        return Result(rows, views.trade(heading, rows), lambda: query.trade(facts, ALL))
+        span = query.window(since, until, certain)
+        rows = query.trade(facts, span)
+        heading = views.title("Trade", since=since, until=until, only=_only(certain))
+        return Result(rows, views.trade(heading, rows), lambda: span.mark(query.trade(facts, ALL)))
 
-    _run(ctx, answer, _options(fmt, json_, fields, cite))
+    _run(ctx, answer)
 
 
-def _goods(ctx: typer.Context, direction: str, country: str | None, out: render.Options) -> None:
+def _goods(ctx: typer.Context, direction: str, country: str | None) -> None:
     def answer(facts: Facts) -> Result:
         match = _country(facts, country)
         base = "Exports to Africa" if direction == "export" else "Imports from Africa"
@@ -729,18 +866,11 @@ def _goods(ctx: typer.Context, direction: str, country: str | None, out: render.
             rows, views.goods(views.title(base, match)), lambda: query.goods(facts, direction, None)
         )
 
-    _run(ctx, answer, out)
+    _run(ctx, answer)
 
 
-@app.command()
-def exports(
-    ctx: typer.Context,
-    country: CountryOption = None,
-    fmt: FormatOption = TABLE,
-    json_: JsonOption = False,
-    fields: FieldsOption = None,
-    cite: CiteOption = False,
-) -> None:
+@app.command(cls=_ListCommand)
+def exports(ctx: typer.Context, country: CountryOption = None) -> None:
     """Goods Kazakhstan sells to Africa.
 
     --country finds goods the article ties to a country.
@@ -750,18 +880,11 @@ def exports(
       kzafrica exports
       kzafrica exports --country Morocco --cite
     """
-    _goods(ctx, "export", country, _options(fmt, json_, fields, cite))
+    _goods(ctx, "export", country)
 
 
-@app.command()
-def imports(
-    ctx: typer.Context,
-    country: CountryOption = None,
-    fmt: FormatOption = TABLE,
-    json_: JsonOption = False,
-    fields: FieldsOption = None,
-    cite: CiteOption = False,
-) -> None:
+@app.command(cls=_ListCommand)
+def imports(ctx: typer.Context, country: CountryOption = None) -> None:
     """Goods Kazakhstan buys from Africa.
 
     \b
@@ -769,26 +892,20 @@ def imports(
       kzafrica imports
       kzafrica imports --format csv
     """
-    _goods(ctx, "import", country, _options(fmt, json_, fields, cite))
+    _goods(ctx, "import", country)
 
 
-@app.command()
-def people(
-    ctx: typer.Context,
-    country: CountryOption = None,
-    fmt: FormatOption = TABLE,
-    json_: JsonOption = False,
-    fields: FieldsOption = None,
-    cite: CiteOption = False,
-) -> None:
+@app.command(cls=_ListCommand)
+def people(ctx: typer.Context, country: CountryOption = None) -> None:
     """People, their roles and countries.
 
-    Roles exactly as the article states them, "former" included.
+    Roles exactly as the article states them, "former" included; in the article's order.
 
     \b
     Examples:
       kzafrica people
       kzafrica people --country "Burkina Faso" --cite
+      kzafrica people --sort name --fields name,role
     """
 
     def answer(facts: Facts) -> Result:
@@ -798,32 +915,21 @@ def people(
             rows, views.people(views.title("People", match)), lambda: query.people(facts, None)
         )
 
-    _run(ctx, answer, _options(fmt, json_, fields, cite))
+    _run(ctx, answer)
 
 
-@app.command()
+@app.command(cls=_ListCommand)
 def quotes(
-    ctx: typer.Context,
-    speaker: Annotated[
-        str | None,
-        typer.Option("--speaker", "-s", metavar="NAME", help="Any part of the name, any accents."),
-    ] = None,
-    contains: Annotated[
-        str | None, typer.Option("--contains", metavar="TEXT", help="Words in the quote.")
-    ] = None,
-    fmt: FormatOption = TABLE,
-    json_: JsonOption = False,
-    fields: FieldsOption = None,
-    cite: CiteOption = False,
+    ctx: typer.Context, speaker: SpeakerOption = None, contains: ContainsOption = None
 ) -> None:
     """Direct quotes with speaker and date.
 
-    The date is given only where the article gives one.
+    The date is given only where the article gives one; dated quotes come first.
 
     \b
     Examples:
       kzafrica quotes --speaker kagame
-      kzafrica quotes --contains "middle power"
+      kzafrica quotes --contains "Kazakhstan's know-how"
       kzafrica quotes --speaker smadiyarov --json
     """
 
@@ -832,42 +938,72 @@ def quotes(
         rows = query.quotes(facts, speaker, contains)
         return Result(rows, views.quotes(heading), lambda: query.quotes(facts, None, None))
 
-    _run(ctx, answer, _options(fmt, json_, fields, cite))
+    _run(ctx, answer)
 
 
-@app.command()
-def countries(
-    ctx: typer.Context,
-    fmt: FormatOption = TABLE,
-    json_: JsonOption = False,
-    fields: FieldsOption = None,
-    cite: CiteOption = False,
+@app.command(cls=_ListCommand)
+def statements(
+    ctx: typer.Context, speaker: SpeakerOption = None, contains: ContainsOption = None
 ) -> None:
+    """Claims reported without quotation marks.
+
+    The spokesperson's reported words, and the article's own statements ('the article').
+
+    \b
+    Examples:
+      kzafrica statements
+      kzafrica statements --contains "middle power"
+      kzafrica statements --speaker smadiyarov --json
+    """
+
+    def answer(facts: Facts) -> Result:
+        heading = views.title("Statements", speaker=speaker, contains=contains)
+        rows = query.statements(facts, speaker, contains)
+        return Result(rows, views.statements(heading), lambda: query.statements(facts, None, None))
+
+    _run(ctx, answer)
+
+
+@app.command(cls=_ListCommand)
+def countries(ctx: typer.Context) -> None:
     """Countries, ISO codes, records per country.
+
+    In the article's order.
 
     \b
     Examples:
       kzafrica countries
       kzafrica countries --fields name,code,records --format csv
+      kzafrica countries --sort -records --limit 3
     """
 
     def answer(facts: Facts) -> Result:
         return Result(query.country_counts(facts), views.countries())
 
-    _run(ctx, answer, _options(fmt, json_, fields, cite))
+    _run(ctx, answer)
 
 
-@app.command()
-def orgs(
-    ctx: typer.Context,
-    fmt: FormatOption = TABLE,
-    json_: JsonOption = False,
-    fields: FieldsOption = None,
-    cite: CiteOption = False,
-) -> None:
+@app.command(cls=_ListCommand)
+def places(ctx: typer.Context) -> None:
+    """Cities the article names.
+
+    \b
+    Examples:
+      kzafrica places
+      kzafrica places --json
+    """
+
+    def answer(facts: Facts) -> Result:
+        return Result(query.places(facts), views.places())
+
+    _run(ctx, answer)
+
+
+@app.command(cls=_ListCommand)
+def orgs(ctx: typer.Context) -> None:
     """Organizations, memberships and strategies.
 
-    Ministries, funds, forums, multilateral bodies, statuses and strategies.
+    Ministries, funds, forums, multilateral bodies, then statuses, then strategies.
 
     \b
     Examples:
@@ -878,17 +1014,11 @@ def orgs(
     def answer(facts: Facts) -> Result:
         return Result(query.organizations(facts), views.organizations())
 
-    _run(ctx, answer, _options(fmt, json_, fields, cite))
+    _run(ctx, answer)
 
 
-@app.command()
-def missions(
-    ctx: typer.Context,
-    fmt: FormatOption = TABLE,
-    json_: JsonOption = False,
-    fields: FieldsOption = None,
-    cite: CiteOption = False,
-) -> None:
+@app.command(cls=_ListCommand)
+def missions(ctx: typer.Context) -> None:
     """Diplomatic missions and honorary consuls.
 
     \b
@@ -900,10 +1030,60 @@ def missions(
     def answer(facts: Facts) -> Result:
         return Result(query.missions(facts), views.missions())
 
-    _run(ctx, answer, _options(fmt, json_, fields, cite))
+    _run(ctx, answer)
 
 
-@app.command()
+@app.command(cls=_ListCommand)
+def areas(ctx: typer.Context) -> None:
+    """Areas of cooperation the article names.
+
+    Who named each, and the article's words on it ("particularly promising").
+
+    \b
+    Examples:
+      kzafrica areas
+      kzafrica areas --fields name,named_by.name --format csv
+    """
+
+    def answer(facts: Facts) -> Result:
+        return Result(query.areas(facts), views.areas())
+
+    _run(ctx, answer)
+
+
+@app.command(cls=_ListCommand)
+def initiatives(ctx: typer.Context) -> None:
+    """Kazakh initiatives African countries supported.
+
+    \b
+    Examples:
+      kzafrica initiatives
+      kzafrica initiatives --cite
+    """
+
+    def answer(facts: Facts) -> Result:
+        return Result(query.initiatives(facts), views.initiatives())
+
+    _run(ctx, answer)
+
+
+@app.command(cls=_ListCommand)
+def figures(ctx: typer.Context) -> None:
+    """Numbers the article states, with their whole.
+
+    \b
+    Examples:
+      kzafrica figures
+      kzafrica figures --json
+    """
+
+    def answer(facts: Facts) -> Result:
+        return Result(query.figures(facts), views.figures())
+
+    _run(ctx, answer)
+
+
+@app.command(cls=_ListCommand)
 def events(
     ctx: typer.Context,
     country: CountryOption = None,
@@ -913,66 +1093,74 @@ def events(
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,
-    fmt: FormatOption = TABLE,
-    json_: JsonOption = False,
-    fields: FieldsOption = None,
-    cite: CiteOption = False,
+    certain: CertainOption = False,
 ) -> None:
     """Every dated record as one timeline.
 
-    A record matches a --since/--until window when its date or range overlaps it.
+    Oldest first; undated visits and events follow, marked 'undated', unless a window is
+    given. A record matches a --since/--until window when its date or range overlaps it;
+    '?' marks one that only possibly falls inside.
 
     \b
     Examples:
       kzafrica events
-      kzafrica events --country Morocco
+      kzafrica events --country Rwanda
       kzafrica events --kind visit --since 2025 --json
     """
 
     def answer(facts: Facts) -> Result:
         match = _country(facts, country)
-        rows = query.timeline(facts, match, kind, query.window(since, until))
-        heading = views.title("Timeline", match, kind=kind, since=since, until=until)
-        return Result(rows, views.timeline(heading), lambda: query.timeline(facts, None, kind, ALL))
+        span = query.window(since, until, certain)
+        rows = query.timeline(facts, match, kind, span)
+        heading = views.title(
+            "Timeline", match, kind=kind, since=since, until=until, only=_only(certain)
+        )
+        left_out = (
+            query.undated_left_out(facts, match, kind)
+            if not span.open and _output(ctx).format == "table"
+            else 0
+        )
+        return Result(
+            rows,
+            views.timeline(heading, rows, left_out),
+            lambda: span.mark(query.timeline(facts, None, kind, ALL)),
+        )
 
-    _run(ctx, answer, _options(fmt, json_, fields, cite))
+    _run(ctx, answer)
 
 
-@app.command()
+@app.command(cls=_ListCommand)
 def search(
     ctx: typer.Context,
     words: Annotated[
         str, typer.Argument(metavar="TEXT", help="Text to find, any case or accents.")
     ],
-    fmt: FormatOption = TABLE,
-    json_: JsonOption = False,
-    fields: FieldsOption = None,
-    cite: CiteOption = False,
 ) -> None:
     """Find records by text, any case or accents.
+
+    Also ' for ’ and - for –. Records whose own fields hold the text come first, those
+    that hold it only in their evidence last; "matched" names the fields.
 
     \b
     Examples:
       kzafrica search grain
       kzafrica search traore --cite
+      kzafrica search congo --format csv
     """
 
     def answer(facts: Facts) -> Result:
         heading = views.title("Search", text=words)
         return Result(query.search(facts, words), views.search(heading))
 
-    _run(ctx, answer, _options(fmt, json_, fields, cite))
+    _run(ctx, answer)
 
 
-@app.command()
+@app.command(cls=_ObjectCommand)
 def show(
     ctx: typer.Context,
     record_id: Annotated[
         str, typer.Argument(metavar="ID", help="A record id.", autocompletion=_complete_id)
     ],
-    fmt: FormatOption = TABLE,
-    json_: JsonOption = False,
-    fields: FieldsOption = None,
     context: Annotated[
         bool,
         typer.Option("--context", help="Each excerpt within its paragraph, highlighted."),
@@ -990,7 +1178,7 @@ def show(
       kzafrica show paul-kagame --json
       kzafrica show trade-2022 --context
     """
-    out = _options(fmt, json_, fields, cite=True)
+    out = _output(ctx)._replace(cite=True)
     below: list[tuple[str, Record]] = []  # for the table: (article, record) to show after it
 
     def answer(facts: Facts) -> Result:
@@ -1010,13 +1198,8 @@ def show(
         _write_contexts(text, record)
 
 
-@app.command()
-def summary(
-    ctx: typer.Context,
-    fmt: FormatOption = TABLE,
-    json_: JsonOption = False,
-    fields: FieldsOption = None,
-) -> None:
+@app.command(cls=_ObjectCommand)
+def summary(ctx: typer.Context) -> None:
     """A one-screen overview for newcomers.
 
     Counts, the trade trend, the latest and the upcoming events.
@@ -1028,9 +1211,10 @@ def summary(
     """
 
     def answer(facts: Facts) -> Result:
-        return Result(query.summary(facts), views.summary())
+        kinds = {key: facts.kind(key) for key in facts.collections}
+        return Result(query.summary(facts), views.summary(kinds))
 
-    _run(ctx, answer, _options(fmt, json_, fields, False))
+    _run(ctx, answer)
 
 
 @app.command()
@@ -1132,7 +1316,6 @@ def article(
     \b
     Examples:
       kzafrica article
-      kzafrica article --uncited
       kzafrica article --json | jq '.sentences[] | select(.cited_by == []) | .text'
     """
     import json

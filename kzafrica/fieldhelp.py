@@ -53,9 +53,14 @@ _SHOW_EXTRA = {
     "references": "The records this one refers to: [{field, id, kind, name}].",
     "referenced_by": "The records that refer to this one: [{id, kind, name}].",
 }
+# Given only with --since/--until.
+_WINDOWED = {
+    "in_window": "With --since/--until: 'certain' when the record falls inside the window,"
+    " 'possible' when its date is approximate or sticks out of it."
+}
 COMMANDS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
-    "visits": (("visits",), {}),
-    "trade": (("trade",), {}),
+    "visits": (("visits",), _WINDOWED),
+    "trade": (("trade",), _WINDOWED),
     "exports": (("goods",), {}),
     "imports": (("goods",), {}),
     "people": (("people",), {}),
@@ -63,8 +68,16 @@ COMMANDS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
     "countries": (("countries",), {"records": "How many other records mention the country."}),
     "orgs": (("organizations", "memberships", "strategies"), {}),
     "missions": (("missions",), {}),
-    "events": (_DATED, {}),
-    "search": (tuple(COLLECTIONS), {}),
+    "events": (_DATED, _WINDOWED),
+    "search": (
+        tuple(COLLECTIONS),
+        {"matched": "The fields that hold the text searched for (dotted paths)."},
+    ),
+    "statements": (("statements",), {}),
+    "areas": (("areas",), {}),
+    "initiatives": (("initiatives",), {}),
+    "figures": (("figures",), {}),
+    "places": (("places",), {}),
     "show": (tuple(COLLECTIONS), _SHOW_EXTRA),
 }
 SUMMARY = {

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import datetime as dt
 import difflib
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -18,13 +17,7 @@ from kzafrica import countries, dates
 from kzafrica.countries import CountryMatch as CountryMatch  # re-exported for callers
 from kzafrica.errors import UsageError
 from kzafrica.factbase import Facts, Record
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of ``text``: 'Traoré' and 'TRAORE' fold alike."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
+from kzafrica.textfold import fold as fold  # the one folding of text, for the CLI too
 
 # -- countries ------------------------------------------------------------------------
 
@@ -50,27 +43,51 @@ def resolve_country(facts: Facts, text: str) -> CountryMatch:
 
 
 class Window(NamedTuple):
-    """A --since/--until window; either end may be open."""
+    """A --since/--until window; either end may be open. With ``certain``, only records
+    that certainly fall inside it pass."""
 
     since: dt.date | None = None
     until: dt.date | None = None
+    certain: bool = False
 
     @property
     def open(self) -> bool:
         return self.since is None and self.until is None
 
-    def admits(self, record: Record) -> bool:
-        """True when the record's date (or range) overlaps the window. Undated records
-        only pass an open window."""
-        if self.open:
-            return True
+    def placement(self, record: Record) -> str | None:
+        """Where a record stands against the window: ``certain`` when its whole span is
+        inside and its date is not approximate, ``possible`` when it only overlaps (an
+        approximate date, or a span that reaches outside), None when it is outside or
+        undated."""
         date = record.get("date")
         if not isinstance(date, str):
-            return False
-        return dates.overlaps(date, record.get("end"), self.since, self.until)
+            return None
+        first, last = dates.record_span(date, record.get("end"))
+        if (self.since is not None and last < self.since) or (
+            self.until is not None and first > self.until
+        ):
+            return None
+        inside = (self.since is None or first >= self.since) and (
+            self.until is None or last <= self.until
+        )
+        return "certain" if inside and not record.get("approximate") else "possible"
+
+    def admits(self, record: Record) -> bool:
+        """True when the record's date (or range) overlaps the window (with ``certain``:
+        lies certainly inside it). Undated records only pass an open window."""
+        if self.open:
+            return True
+        placed = self.placement(record)
+        return placed == "certain" if self.certain else placed is not None
+
+    def mark(self, rows: list[Record]) -> list[Record]:
+        """Output records with ``in_window`` (before the evidence) when a window is given."""
+        if self.open:
+            return rows
+        return [with_field(row, "in_window", self.placement(row)) for row in rows]
 
 
-def window(since: str | None, until: str | None) -> Window:
+def window(since: str | None, until: str | None, certain: bool = False) -> Window:
     """Parse --since/--until (YYYY, YYYY-MM or YYYY-MM-DD) at their own precision."""
     start = end = None
     try:
@@ -82,13 +99,36 @@ def window(since: str | None, until: str | None) -> Window:
         raise UsageError(f"bad date: {exc}") from None
     if start is not None and end is not None and start > end:
         raise UsageError(f"--since {since} is after --until {until}")
-    return Window(start, end)
+    if certain and start is None and end is None:
+        raise UsageError("--certain needs a window: add --since or --until")
+    return Window(start, end, certain)
 
 
-def sort_key(record: Record) -> tuple[dt.date, dt.date, str]:
-    """Chronological order: by first day, then last day, then id."""
-    first, last = dates.record_span(record["date"], record.get("end"))
-    return first, last, record["id"]
+_LAST = dt.date.max
+
+
+def sort_key(record: Record) -> tuple[int, dt.date, dt.date, str]:
+    """Chronological order: by first day, then last day, then id; undated records last
+    (a stable sort keeps them in file order)."""
+    date = record.get("date")
+    if not isinstance(date, str):
+        return 1, _LAST, _LAST, ""
+    first, last = dates.record_span(date, record.get("end"))
+    return 0, first, last, record["id"]
+
+
+def chronological(rows: Iterable[Record]) -> list[Record]:
+    """Records by :func:`sort_key`: the default order of every list of dated records."""
+    return sorted(rows, key=sort_key)
+
+
+def with_field(record: Record, name: str, value: Any) -> Record:
+    """A copy of an output record with ``name`` added just before its evidence."""
+    out = {k: v for k, v in record.items() if k != "evidence"}
+    out[name] = value
+    if "evidence" in record:
+        out["evidence"] = record["evidence"]
+    return out
 
 
 # -- selections ------------------------------------------------------------------------
@@ -128,26 +168,42 @@ def dated_collections(facts: Facts) -> list[str]:
 
 
 def search(facts: Facts, text: str) -> list[Record]:
-    """Every record with a string field containing ``text``, case- and accent-insensitive."""
-    wanted = fold(text.strip())
+    """Every record with a field holding ``text`` (any case, accents, apostrophes, dashes),
+    each with ``matched``: the fields that hold it. Records whose own fields hold it come
+    first, those that hold it only in their evidence after them; each group in file order."""
+    wanted = needed(text, "search needs some text, e.g. kzafrica search grain")
+    own: list[Record] = []
+    evidence_only: list[Record] = []
+    for key, record in facts.all():
+        row = facts.expand(key, record)
+        matched = [path for path, value in _strings(row) if wanted in fold(value)]
+        if not matched:
+            continue
+        found = with_field(row, "matched", list(dict.fromkeys(matched)))
+        (evidence_only if set(matched) == {"evidence"} else own).append(found)
+    return own + evidence_only
+
+
+def needed(text: str | None, hint: str) -> str:
+    """The folded form of a text filter that must not be empty."""
+    wanted = fold(text or "")
     if not wanted:
-        raise UsageError("search needs some text, e.g. kzafrica search grain")
-    return select(
-        facts,
-        facts.collections,
-        where=lambda key, record: any(wanted in fold(s) for s in _strings(record)),
-    )
+        raise UsageError(hint)
+    return wanted
 
 
-def _strings(value: Any) -> Iterator[str]:
+def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(dotted path, text) for every string in an output record but its kind; the paths
+    are the names --fields and the CSV header use (``visitors.name``)."""
     if isinstance(value, str):
-        yield value
+        yield path, value
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
+        for key, item in value.items():
+            if not (path == "" and key == "kind"):
+                yield from _strings(item, f"{path}.{key}" if path else key)
     elif isinstance(value, list):
         for item in value:
-            yield from _strings(item)
+            yield from _strings(item, path)
 
 
 def show(facts: Facts, record_id: str) -> Record:
@@ -248,6 +304,9 @@ def describe(record: Record) -> str:
         return f"{who} ({origin}) → {record['destination']['name']}: {record['form']}"
     if record["kind"] == "trade":
         return f"trade with African countries: {record['amount']['as_stated']}"
+    if record["kind"] == "figure":
+        total = f" of {record['total']}" if record.get("total") is not None else ""
+        return f"{record['subject']}: {record['value']}{total}"
     for field in ("title", "name", "text", "subject"):
         if isinstance(record.get(field), str):
             return str(record[field])
@@ -262,75 +321,161 @@ def describe(record: Record) -> str:
 
 
 def visits(
-    facts: Facts, country: CountryMatch | None, window: Window, status: str | None
+    facts: Facts,
+    country: CountryMatch | None,
+    window: Window,
+    status: str | None,
+    origin: CountryMatch | None = None,
+    destination: CountryMatch | None = None,
 ) -> list[Record]:
-    """Visits either way that touch ``country`` (either side), in the window, of a status."""
-    return select(
-        facts,
-        ["visits"],
-        where=lambda key, r: window.admits(r) and status in (None, r["status"]),
-        country=country,
-        fields=("origin", "destination"),
+    """Visits that touch ``country`` (either side), come from ``origin`` and go to
+    ``destination``, in the window, of a status; oldest first."""
+    sides = [
+        (match, fields)
+        for match, fields in (
+            (origin, ("origin",)),
+            (destination, ("destination",)),
+            (country, ("origin", "destination")),
+        )
+        if match is not None
+    ]
+    # The first country filter is asked of the store's index; the others are checked on
+    # the records it gives.
+    first, rest = (sides[0], sides[1:]) if sides else ((None, ()), [])
+
+    def keep(key: str, record: Record) -> bool:
+        return (
+            window.admits(record)
+            and status in (None, record["status"])
+            and all(refers(facts, key, record, fields, match) for match, fields in rest)
+        )
+
+    rows = select(facts, ["visits"], where=keep, country=first[0], fields=first[1])
+    return window.mark(chronological(rows))
+
+
+def refers(
+    facts: Facts, key: str, record: Record, fields: tuple[str, ...], match: CountryMatch
+) -> bool:
+    """True when one of the record's ``fields`` refers to the matched country."""
+    return match.id is not None and any(
+        field in fields and target == match.id for field, target in facts.referenced(key, record)
     )
 
 
 def trade(facts: Facts, window: Window) -> list[Record]:
     """Trade volumes in the window, oldest first."""
-    return sorted(select(facts, ["trade"], where=lambda key, r: window.admits(r)), key=sort_key)
+    rows = select(facts, ["trade"], where=lambda key, r: window.admits(r))
+    return window.mark(chronological(rows))
 
 
 def goods(facts: Facts, direction: str, country: CountryMatch | None) -> list[Record]:
-    """Exports or imports; with a country, those the article ties to it."""
-    return select(
-        facts,
-        ["goods"],
-        where=lambda key, r: r["direction"] == direction,
-        country=country,
-        fields=("countries",),
+    """Exports or imports; with a country, those the article ties to it. Dated ones first."""
+    return chronological(
+        select(
+            facts,
+            ["goods"],
+            where=lambda key, r: r["direction"] == direction,
+            country=country,
+            fields=("countries",),
+        )
     )
 
 
 def people(facts: Facts, country: CountryMatch | None) -> list[Record]:
-    """People, of one country if given."""
+    """People, of one country if given, in the article's order."""
     return select(facts, ["people"], country=country, fields=("country",))
 
 
+def places(facts: Facts) -> list[Record]:
+    """Places (cities), in the article's order."""
+    return select(facts, ["places"])
+
+
 def quotes(facts: Facts, speaker: str | None, contains: str | None) -> list[Record]:
-    """Quotes whose speaker's name holds ``speaker`` and whose words hold ``contains``,
-    ignoring case and accents."""
-    who, words = fold(speaker or ""), fold(contains or "")
-    return select(
-        facts,
-        ["quotes"],
-        where=lambda key, r: who in fold(facts.name(r["speaker"])) and words in fold(r["text"]),
+    """Quotes whose speaker's name holds ``speaker`` and whose words hold ``contains``
+    (any case, accents, apostrophes, dashes); dated ones first, oldest first."""
+    return _said(facts, "quotes", speaker, contains)
+
+
+def statements(facts: Facts, speaker: str | None, contains: str | None) -> list[Record]:
+    """Claims reported without quotation marks: someone's, or the article's own."""
+    return _said(facts, "statements", speaker, contains)
+
+
+def _said(facts: Facts, key: str, speaker: str | None, contains: str | None) -> list[Record]:
+    who = (
+        "" if speaker is None else needed(speaker, "--speaker needs a name, e.g. --speaker kagame")
     )
+    words = (
+        ""
+        if contains is None
+        else needed(contains, "--contains needs some words, e.g. --contains partner")
+    )
+
+    def keep(key: str, record: Record) -> bool:
+        name = facts.name(record["speaker"]) if record.get("speaker") else ""
+        return (not who or who in fold(name)) and words in fold(record["text"])
+
+    return chronological(select(facts, [key], where=keep))
 
 
 def organizations(facts: Facts) -> list[Record]:
-    """Organizations, then memberships and statuses, then strategies."""
+    """Organizations, then memberships and statuses, then strategies, each in file order."""
     return select(facts, ["organizations", "memberships", "strategies"])
 
 
 def missions(facts: Facts) -> list[Record]:
-    """Diplomatic missions over time and honorary consuls."""
-    return select(facts, ["missions"])
+    """Diplomatic missions over time, then honorary consuls (undated)."""
+    return chronological(select(facts, ["missions"]))
+
+
+def figures(facts: Facts) -> list[Record]:
+    """Numbers the article states, in its order."""
+    return select(facts, ["figures"])
+
+
+def initiatives(facts: Facts) -> list[Record]:
+    """Kazakh initiatives African countries supported, in the article's order."""
+    return select(facts, ["initiatives"])
+
+
+def areas(facts: Facts) -> list[Record]:
+    """Areas of cooperation, in the article's order."""
+    return select(facts, ["areas"])
+
+
+# The kinds of record that happen (held or planned): the timeline lists their undated
+# records too, after the dated ones, so that no event vanishes for want of a date.
+OCCURRENCES = ("visits", "events")
 
 
 def timeline(
     facts: Facts, country: CountryMatch | None, kind: str | None, window: Window
 ) -> list[Record]:
-    """Every dated record, oldest first; ``kind`` is a record kind or its list's name."""
+    """Every dated record, oldest first; ``kind`` is a record kind or its list's name.
+    Without a window, undated visits and events (or undated records of ``kind``) follow."""
     keys = dated_collections(facts)
+    undated = [key for key in keys if key in OCCURRENCES]
     if kind is not None:
         kinds = {facts.kind(k): k for k in facts.collections}
         key = kinds.get(kind.strip().lower()) or (kind if kind in facts.collections else None)
         if key is None:
             raise UsageError(f"unknown kind {printable(kind)}; choose from {', '.join(kinds)}")
-        keys = [key] if key in keys else []
+        keys = undated = [key] if key in keys else []
     rows = select(
         facts, keys, where=lambda key, r: bool(r.get("date")) and window.admits(r), country=country
     )
-    return sorted(rows, key=sort_key)
+    dated = window.mark(chronological(rows))
+    if not window.open:
+        return dated
+    return dated + select(facts, undated, where=lambda key, r: not r.get("date"), country=country)
+
+
+def undated_left_out(facts: Facts, country: CountryMatch | None, kind: str | None) -> int:
+    """How many undated records :func:`timeline` lists without a window and leaves out
+    with one."""
+    return sum(1 for row in timeline(facts, country, kind, Window()) if not row.get("date"))
 
 
 def printable(text: str, limit: int = 80) -> str:

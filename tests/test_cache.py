@@ -45,6 +45,14 @@ QUESTIONS: list[list[str]] = [
     ["events", "--country", "Rwanda"],
     ["events", "--kind", "quote", "--since", "2025-05"],
     ["search", "congo"],
+    ["statements"],
+    ["areas"],
+    ["initiatives"],
+    ["figures"],
+    ["places"],
+    ["visits", "--from", "Kazakhstan"],
+    ["visits", "--to", "Kazakhstan", "--since", "2025", "--certain"],
+    ["visits", "--sort", "-date", "--limit", "3"],
     ["show", "paul-kagame"],
     ["show", "rwanda"],
     ["summary"],
@@ -123,7 +131,7 @@ def test_a_generated_file_answers_the_same_from_the_store(root: Path, tmp_path: 
         check=True,
     )
     ids = [r["id"] for r in json.loads(ask(["visits"], str(big)))]
-    for args in [*QUESTIONS[:18], ["show", ids[0]], ["show", "rwanda"]]:
+    for args in [*(q for q in QUESTIONS if q[0] != "show"), ["show", ids[0]], ["show", "rwanda"]]:
         validated = ask(args, str(big), env={"KZAFRICA_NO_CACHE": "1"})
         assert ask(args, str(big)) == validated, args
 

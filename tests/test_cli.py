@@ -42,9 +42,14 @@ LIST_COMMANDS: dict[str, list[str]] = {
     "imports": [],
     "people": [],
     "quotes": [],
+    "statements": [],
     "countries": [],
+    "places": [],
     "orgs": [],
     "missions": [],
+    "areas": [],
+    "initiatives": [],
+    "figures": [],
     "events": [],
     "search": ["kagame"],
 }
@@ -90,6 +95,17 @@ def fails(code: int, *args: str, env: dict[str, str] | None = None) -> str:
 
 def in_file_order(collection: str, keep: Any = lambda record: True) -> list[str]:
     return [record["id"] for record in FACTS[collection] if keep(record)]
+
+
+def in_time_order(collection: str, keep: Any = lambda record: True) -> list[str]:
+    """The test's own chronological order: first day, last day, id; undated last, in
+    file order."""
+    records = [record for record in FACTS[collection] if keep(record)]
+    dated = sorted(
+        (r for r in records if "date" in r),
+        key=lambda r: (span(r["date"])[0], span(r.get("end") or r["date"])[1], r["id"]),
+    )
+    return [r["id"] for r in dated] + [r["id"] for r in records if "date" not in r]
 
 
 def span(text: str) -> tuple[dt.date, dt.date]:
@@ -150,7 +166,8 @@ def test_version() -> None:
 
 # -- --country ---------------------------------------------------------------------------
 
-RWANDA_VISITS = ["visit-kagame-2015", "visit-kagame-2025", "visit-foreign-minister-rwanda"]
+# Oldest first: 2015, the range 2023-06 to 2025-06, then May 2025.
+RWANDA_VISITS = ["visit-kagame-2015", "visit-foreign-minister-rwanda", "visit-kagame-2025"]
 
 
 @pytest.mark.parametrize(
@@ -177,7 +194,7 @@ def test_country_spellings(spelling: str) -> None:
     ],
 )
 def test_country_names_codes_and_demonyms(spelling: str, country: str) -> None:
-    expected = in_file_order(
+    expected = in_time_order(
         "visits", lambda v: country in v["origin"] or v["destination"] == country
     )
     assert expected
@@ -187,16 +204,16 @@ def test_country_names_codes_and_demonyms(spelling: str, country: str) -> None:
 @pytest.mark.parametrize("country", FACTS["countries"], ids=lambda c: str(c["id"]))
 def test_every_country_by_code_filters_every_command(country: dict[str, Any]) -> None:
     code, cid = country["code"], country["id"]
-    assert ids("visits", "-c", code) == in_file_order(
+    assert ids("visits", "-c", code) == in_time_order(
         "visits", lambda v: cid in v["origin"] or v["destination"] == cid
     )
     assert ids("people", "-c", country["code3"]) == in_file_order(
         "people", lambda p: p["country"] == cid
     )
-    assert ids("exports", "-c", country["name"]) == in_file_order(
+    assert ids("exports", "-c", country["name"]) == in_time_order(
         "goods", lambda g: g["direction"] == "export" and cid in g.get("countries", [])
     )
-    assert ids("imports", "-c", country["name"].upper()) == in_file_order(
+    assert ids("imports", "-c", country["name"].upper()) == in_time_order(
         "goods", lambda g: g["direction"] == "import" and cid in g.get("countries", [])
     )
 
@@ -269,8 +286,8 @@ WINDOWS = [
 @pytest.mark.parametrize(("since", "until"), WINDOWS)
 def test_windows_overlap(since: str | None, until: str | None) -> None:
     window = [*(["--since", since] if since else []), *(["--until", until] if until else [])]
-    assert ids("visits", *window) == in_file_order("visits", lambda r: overlaps(r, since, until))
-    assert ids("trade", *window) == in_file_order("trade", lambda r: overlaps(r, since, until))
+    assert ids("visits", *window) == in_time_order("visits", lambda r: overlaps(r, since, until))
+    assert ids("trade", *window) == in_time_order("trade", lambda r: overlaps(r, since, until))
     expected = {r["id"] for key in COLLECTIONS for r in FACTS[key] if overlaps(r, since, until)}
     assert set(ids("events", *window)) == expected
 
@@ -298,7 +315,7 @@ def test_trade_since() -> None:
 
 def test_status() -> None:
     assert ids("visits", "--status", "planned") == ["visit-burkina-faso-delegation-2025"]
-    assert ids("visits", "--status", "held") == in_file_order(
+    assert ids("visits", "--status", "held") == in_time_order(
         "visits", lambda v: v["status"] == "held"
     )
     assert "is not one of 'held', 'planned'" in fails(2, "visits", "--status", "cancelled")
@@ -316,7 +333,7 @@ def test_status() -> None:
     ],
 )
 def test_quotes_by_speaker(speaker: str, person: str) -> None:
-    expected = in_file_order("quotes", lambda q: q["speaker"] == person)
+    expected = in_time_order("quotes", lambda q: q["speaker"] == person)
     assert expected
     assert ids("quotes", "--speaker", speaker) == expected
 
@@ -335,8 +352,8 @@ def test_statements_are_not_quotes() -> None:
 
 
 def test_goods() -> None:
-    assert ids("exports") == in_file_order("goods", lambda g: g["direction"] == "export")
-    assert ids("imports") == in_file_order("goods", lambda g: g["direction"] == "import")
+    assert ids("exports") == in_time_order("goods", lambda g: g["direction"] == "export")
+    assert ids("imports") == in_time_order("goods", lambda g: g["direction"] == "import")
     assert ids("exports", "--country", "Morocco") == ["export-grain-morocco"]
     assert "sulfur" in [g["name"] for g in as_json("exports")]
     assert "cocoa beans" in [g["name"] for g in as_json("imports")]
@@ -372,20 +389,45 @@ def test_orgs_and_missions() -> None:
         *in_file_order("memberships"),
         *in_file_order("strategies"),
     ]
-    assert ids("missions") == in_file_order("missions")
+    assert ids("missions") == in_time_order("missions")
     counts = {m["id"]: m["count"] for m in as_json("missions")}
     assert counts["missions-2012"] == 1
     assert counts["missions-2025"] == 6
 
 
-def test_events_are_every_dated_record_in_order() -> None:
+def test_events_are_every_dated_record_in_order_then_undated_events() -> None:
     records = as_json("events")
     dated = {r["id"] for key in COLLECTIONS for r in FACTS[key] if "date" in r}
-    assert {r["id"] for r in records} == dated
-    spans = [(span(r["date"])[0], span(r.get("end") or r["date"])[1]) for r in records]
+    shown = [r for r in records if r.get("date")]
+    assert {r["id"] for r in shown} == dated
+    spans = [(span(r["date"])[0], span(r.get("end") or r["date"])[1]) for r in shown]
     assert spans == sorted(spans)
-    assert records[0]["date"] == "2012"
-    assert records[-1]["id"] == "visit-burkina-faso-delegation-2025"  # June 3-5, the latest
+    assert shown[0]["date"] == "2012"
+    assert shown[-1]["id"] == "visit-burkina-faso-delegation-2025"  # June 3-5, the latest
+    # Undated visits and events follow the dated records, in file order: none vanishes.
+    undated = [r["id"] for r in records[len(shown) :]]
+    assert undated == [
+        *in_file_order("visits", lambda r: "date" not in r),
+        *in_file_order("events", lambda r: "date" not in r),
+    ]
+    assert "agreement-critical-minerals" in undated
+
+
+def test_undated_records_in_the_timeline_of_a_country() -> None:
+    """The critical-minerals agreement has no date; it must not vanish without a word."""
+    rwanda = ids("events", "--country", "Rwanda")
+    assert rwanda[-1] == "agreement-critical-minerals"
+    table = ok("events", "--country", "Rwanda").stdout
+    row = next(line for line in table.splitlines() if "agreement-critical-minerals" in line)
+    assert "undated" in row
+    # A window leaves undated records out: JSON just omits them, a table says how many.
+    assert "agreement-critical-minerals" not in ids("events", "-c", "Rwanda", "--since", "2015")
+    windowed = ok("events", "-c", "Rwanda", "--since", "2015", env={"COLUMNS": "200"}).stdout
+    assert "1 undated record left out by the window." in windowed
+    everything = ok("events", "--since", "2000", env={"COLUMNS": "300"}).stdout
+    assert "3 undated records left out by the window." in everything
+    # --kind asks for one kind's undated records too.
+    assert ids("events", "--kind", "statement") == in_file_order("statements")
 
 
 def test_events_filters() -> None:
@@ -716,8 +758,9 @@ def test_json_holds_everything_the_table_shows(
     assert result.data == data  # the table is drawn from exactly the JSON records
     rows = data if isinstance(data, list) else [data]
     # Words a table adds itself: true and false, "member: observer of organization",
-    # "trade with African countries: amount".
-    decoration = {"yes", "no", "of", "with", "African", "countries"}
+    # "trade with African countries: amount", a statement "said by the article",
+    # a timeline's "undated" mark.
+    decoration = {"yes", "no", "of", "with", "African", "countries", "undated", "the", "article"}
     for row in rows:
         known = set(re.findall(r"\w+", json.dumps(row, ensure_ascii=False)))
         if result.view.columns:
@@ -732,12 +775,16 @@ def test_json_holds_everything_the_table_shows(
 # -- output options ---------------------------------------------------------------------
 
 
-def test_cite_adds_the_evidence_column() -> None:
+def test_cite_adds_the_evidence_under_each_row() -> None:
     plain = ok("trade").stdout
     cited = ok("trade", "--cite", env={"COLUMNS": "200"}).stdout
-    assert "Evidence" not in plain
-    assert "Evidence" in cited
-    assert "2012, Kazakhstan’s trade" in cited
+    assert "Kazakhstan’s trade" not in plain
+    assert "In 2012, Kazakhstan’s trade with African countries stood at around $100" in cited
+    lines = cited.splitlines()
+    row = next(i for i, line in enumerate(lines) if "trade-2012" in line)
+    evidence = next(i for i, line in enumerate(lines) if "In 2012, Kazakhstan’s" in line)
+    later = next(i for i, line in enumerate(lines) if "trade-2022" in line)
+    assert row < evidence < later  # under its own row, before the next record
 
 
 def test_json_flag_is_format_json() -> None:
@@ -764,8 +811,8 @@ def test_fields_in_a_table_show_their_values() -> None:
 
 def test_fields_with_cite_keep_the_evidence() -> None:
     out = ok("trade", "--fields", "id", "--cite").stdout
-    assert "Evidence" in out
-    assert "surpassed $1 billion" in out
+    assert "trade-2022" in out
+    assert "By 2022, it had surpassed $1 billion for the first time" in out
 
 
 @pytest.mark.parametrize("command", [*LIST_COMMANDS, *OBJECT_COMMANDS])

@@ -15,8 +15,8 @@ from kzafrica import cli, fieldhelp
 RUNNER = CliRunner()
 # Commands with --fields, and arguments that give a non-empty answer.
 COMMANDS: dict[str, list[str]] = {
-    "visits": [],
-    "trade": [],
+    "visits": ["--since", "2000"],  # a window adds in_window
+    "trade": ["--since", "2000"],
     "exports": [],
     "imports": [],
     "people": [],
@@ -25,6 +25,11 @@ COMMANDS: dict[str, list[str]] = {
     "orgs": [],
     "missions": [],
     "events": [],
+    "statements": [],
+    "areas": [],
+    "initiatives": [],
+    "figures": [],
+    "places": [],
     "search": ["a"],
     "show": ["visit-kagame-2025"],
     "summary": [],

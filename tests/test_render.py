@@ -143,7 +143,41 @@ def test_every_command_in_every_format(query: str, fmt: str) -> None:
     out = invoke(*args, "--format", fmt, env=env).stdout
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", out), (query, fmt)
     assert "\t" not in out or fmt == "tsv"
-    CHECKERS[fmt](out, data)
+    if query == "search" and fmt in ("csv", "tsv"):
+        check_search_delimited(out, data, "," if fmt == "csv" else "\t")
+    else:
+        CHECKERS[fmt](out, data)
+
+
+SEARCH_COLUMNS = ["id", "kind", "date", "what", "matched", "evidence"]
+
+
+def check_search_delimited(out: str, data: Any, delimiter: str) -> None:
+    """Search mixes kinds: its CSV has fixed columns, lists joined with ' | '."""
+    rows = list(csv.DictReader(io.StringIO(out), delimiter=delimiter))
+    assert out.splitlines()[0] == delimiter.join(SEARCH_COLUMNS)
+    assert [r["id"] for r in rows] == [d["id"] for d in data]
+    for row, record in zip(rows, data, strict=True):
+        assert row["kind"] == record["kind"]
+        assert row["date"] == (record.get("date") or "")
+        assert row["what"]
+        assert row["matched"] == render.LIST_SEPARATOR.join(record["matched"])
+        assert row["evidence"] == render.LIST_SEPARATOR.join(record["evidence"])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_search_has_one_header_whatever_the_query(fmt: str) -> None:
+    delimiter = "," if fmt == "csv" else "\t"
+    for text in ("congo", "grain", "kagame", "no such words anywhere"):
+        out = invoke("search", text, "-f", fmt).stdout
+        assert out.splitlines()[0] == delimiter.join(SEARCH_COLUMNS), text
+    assert invoke("search", "no such words anywhere", "-f", fmt).stdout == (
+        delimiter.join(SEARCH_COLUMNS) + "\n"
+    )
+    # --fields still chooses the columns.
+    assert invoke("search", "grain", "-f", fmt, "--fields", "id,kind").stdout.splitlines()[0] == (
+        delimiter.join(["id", "kind"])
+    )
 
 
 @pytest.mark.parametrize("fmt", list(render.FORMATS))

@@ -89,8 +89,8 @@ def test_json_for_scripts(cache: str, unbuffered: str) -> None:
     assert process.stderr == b""
     assert [v["id"] for v in json.loads(process.stdout)] == [
         "visit-kagame-2015",
-        "visit-kagame-2025",
         "visit-foreign-minister-rwanda",
+        "visit-kagame-2025",
     ]
 
 
@@ -265,10 +265,16 @@ TABLES = [
     ["imports"],
     ["people"],
     ["quotes"],
+    ["statements"],
     ["countries"],
+    ["places"],
     ["orgs"],
     ["missions"],
+    ["areas"],
+    ["initiatives"],
+    ["figures"],
     ["events"],
+    ["events", "--since", "2025", "--cite"],
     ["search", "kagame"],
     ["show", "visit-kagame-2025"],
     ["summary"],
@@ -284,7 +290,7 @@ TERMINALS = [
 
 @pytest.mark.parametrize(
     ("width", "terminal"),
-    [*((40, t) for t in TERMINALS), (20, {}), (12, {"NO_COLOR": "1"})],
+    [*((40, t) for t in TERMINALS), (20, {}), (12, {"NO_COLOR": "1"}), (60, {}), (80, {})],
     ids=lambda v: str(v) if isinstance(v, int) else ",".join(v) or "plain",
 )
 def test_tables_stay_within_the_width(width: int, terminal: dict[str, str]) -> None:
