@@ -271,6 +271,10 @@ def datasette_metadata(dataset: Dataset, database: str = "facts") -> dict[str, A
             "collection": "The list that holds it.",
             "article": "The article it cites.",
             "body": "Its fields as validated (JSON).",
+            "digest": digest,
+        },
+        "kz_links": {
+            "id": "The record's id.",
             "referrers": "Ids of the records that refer to it, by list (JSON).",
             "mentions": "For a country: ids of the records that mention it, by list (JSON).",
             "digest": digest,

@@ -36,6 +36,7 @@ class Facts:
         self._by_id: dict[str, tuple[str, Record]] | None = None
         self._referrers: dict[str, list[tuple[str, Record]]] | None = None
         self._mentions: dict[str, frozenset[str]] = {}
+        self._refs: dict[str, Record] = {}
 
     # -- the primitives a store provides ---------------------------------------------
 
@@ -175,8 +176,11 @@ class Facts:
 
     def ref(self, record_id: str) -> Record:
         """A reference as output: ``{id, name}``, plus ``code`` for a country."""
-        key, record = self.record(record_id)
-        out: Record = {"id": record_id, "name": self.name(record_id)}
-        if key == "countries":
-            out["code"] = record["code"]
-        return out
+        made = self._refs.get(record_id)
+        if made is None:  # an answer refers to the same few records again and again
+            key, record = self.record(record_id)
+            made = {"id": record_id, "name": self.name(record_id)}
+            if key == "countries":
+                made["code"] = record["code"]
+            self._refs[record_id] = made
+        return dict(made)

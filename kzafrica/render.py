@@ -387,8 +387,14 @@ def _emit(stream: TextIO, text: str) -> None:
 
 @writer("json")
 def _json(result: Result, options: Options, stream: TextIO) -> None:
-    # json always escapes control characters.
-    _emit(stream, json.dumps(result.data, ensure_ascii=False, indent=2) + "\n")
+    # json always escapes control characters. A list is written one record a line: the
+    # json module's C encoder cannot indent, and its Python one took most of a big answer's
+    # time; a single object (show, summary) is indented.
+    if isinstance(result.data, list):
+        lines = ",\n".join("  " + json.dumps(row, ensure_ascii=False) for row in result.data)
+        _emit(stream, f"[\n{lines}\n]\n" if lines else "[]\n")
+    else:
+        _emit(stream, json.dumps(result.data, ensure_ascii=False, indent=2) + "\n")
 
 
 @writer("jsonl")

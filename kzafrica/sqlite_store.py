@@ -16,10 +16,12 @@ Tables (``kz_`` marks the query path's own; a dump adds browsing tables beside t
 
 - ``kz_meta``: one row, the store's format, key, record kinds, reference fields and article.
 - ``kz_collections``: per collection, its record ids in file order.
-- ``kz_records``: per record, its collection, its source article, its fields as JSON, and
-  the ids of the records that refer to it (``referrers``) and, for a country, mention it
-  (``mentions``), each by collection. Records of several articles fit in one file: the
-  ``article`` column says which one a record cites.
+- ``kz_records``: per record, its collection, its source article and its fields as JSON.
+  Records of several articles fit in one file: the ``article`` column says which one a
+  record cites.
+- ``kz_links``: per record, the ids of the records that refer to it (``referrers``) and,
+  for a country, that mention it (``mentions``), each by collection; apart from the
+  record, so that reading a record never pays for its (possibly long) lists.
 """
 
 from __future__ import annotations
@@ -39,8 +41,7 @@ except ImportError:  # pragma: no cover - every CPython has _blake2; other Pytho
     from hashlib import blake2b
 
 FORMAT = 1
-_RECORD_COLUMNS = "id, collection, article, body, referrers, mentions, digest"
-_RECORD_COLUMNS = "id, collection, article, body, referrers, mentions, digest"
+_RECORD_COLUMNS = "id, collection, article, body, digest"
 _BATCH = 500  # ids per SELECT ... IN (...): under SQLite's limit of bound parameters
 
 SCHEMA = """
@@ -60,6 +61,10 @@ CREATE TABLE kz_records (
     collection TEXT NOT NULL,
     article TEXT NOT NULL,
     body TEXT NOT NULL,
+    digest TEXT NOT NULL
+);
+CREATE TABLE kz_links (
+    id TEXT PRIMARY KEY,
     referrers TEXT NOT NULL,
     mentions TEXT NOT NULL,
     digest TEXT NOT NULL
@@ -72,10 +77,10 @@ class StoreCorrupt(Exception):
 
 
 def digest(*parts: str) -> str:
-    """A row's digest: BLAKE2b over its columns written as one JSON array, so that no two
-    different rows hash the same text."""
-    text = json.dumps(parts, ensure_ascii=False).encode("utf-8", "surrogatepass")
-    return blake2b(text, digest_size=20).hexdigest()
+    """A row's digest: BLAKE2b over its columns, each prefixed with its length (so that no
+    two different rows hash the same text)."""
+    text = "".join(f"{len(part)}:{part}" for part in parts)
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
 def _dumps(value: Any) -> str:
@@ -117,17 +122,15 @@ def write(conn: sqlite3.Connection, dataset: Dataset, key: str, article: str = "
     referrers = _grouped(facts, _referrer_pairs(facts))
     mentions = _grouped(facts, _mention_pairs(facts))
     conn.executemany(
-        "INSERT INTO kz_records VALUES (?, ?, ?, ?, ?, ?, ?)",
+        "INSERT INTO kz_records VALUES (?, ?, ?, ?, ?)",
+        (_row(r["id"], collection, source, _dumps(r)) for collection, r in facts.all()),
+    )
+    # Every record has a row of links, empty ones too, so that a missing row is damage.
+    conn.executemany(
+        "INSERT INTO kz_links VALUES (?, ?, ?, ?)",
         (
-            _row(
-                record["id"],
-                collection,
-                source,
-                _dumps(record),
-                _dumps(referrers.get(record["id"], {})),
-                _dumps(mentions.get(record["id"], {})),
-            )
-            for collection, record in facts.all()
+            _row(r["id"], _dumps(referrers.get(r["id"], {})), _dumps(mentions.get(r["id"], {})))
+            for _, r in facts.all()
         ),
     )
 
@@ -200,9 +203,11 @@ class StoredFacts(Facts):
         self.kinds = kinds
         self.references = references
         self.collections = collections
-        self._rows: dict[str, tuple[str, Record, str, str]] = {}
+        self._rows: dict[str, tuple[str, Record]] = {}
+        self._links: dict[str, tuple[str, str]] = {}
         self._lists: dict[str, list[str]] = {}
         self._mentions = {}
+        self._refs = {}
         self.entry: Path | None = None  # the cache entry it came from, to set aside if bad
 
     # -- rows, checked ---------------------------------------------------------------------
@@ -229,13 +234,12 @@ class StoredFacts(Facts):
             marks = ",".join("?" * len(batch))  # placeholders only: the ids are bound
             sql = f"SELECT {_RECORD_COLUMNS} FROM kz_records WHERE id IN ({marks})"  # noqa: S608
             for row in self._query(sql, batch):
-                if not all(isinstance(c, str) for c in row) or row[6] != digest(*row[:6]):
+                if not all(isinstance(c, str) for c in row) or row[4] != digest(*row[:4]):
                     raise StoreCorrupt(f"record {row[0]!r} does not match its digest")
                 record = _load(row[3], dict)
                 if record.get("id") != row[0] or row[1] not in self.collections:
                     raise StoreCorrupt(f"record {row[0]!r} has the wrong shape")
-                # The index columns are parsed only if asked for: most rows never are.
-                self._rows[row[0]] = (row[1], record, row[4], row[5])
+                self._rows[row[0]] = (row[1], record)
             missing = [i for i in batch if i not in self._rows]
             if missing and listed:
                 raise StoreCorrupt(f"record {missing[0]!r} is listed but missing")
@@ -250,16 +254,26 @@ class StoredFacts(Facts):
         self._fetch(ids)
         out = []
         for record_id in ids:
-            collection, record, _, _ = self._rows[record_id]
+            collection, record = self._rows[record_id]
             if collection != key:
                 raise StoreCorrupt(f"record {record_id!r} is not in {key}")
             out.append(record)
         return out
 
     def _index(self, target: str, column: int) -> dict[str, list[str]]:
-        self._fetch([target])
-        row = self._rows[target]
-        groups = _load(row[2] if column == 2 else row[3], dict)
+        """The ids of the records that refer to (column 1) or mention (column 2) a record
+        that exists, by collection, from its checked row of links."""
+        links = self._links.get(target)
+        if links is None:
+            rows = self._query(
+                "SELECT id, referrers, mentions, digest FROM kz_links WHERE id = ?", (target,)
+            )
+            if len(rows) != 1 or not all(isinstance(c, str) for c in rows[0]):
+                raise StoreCorrupt(f"the links of {target!r} are missing")
+            if rows[0][3] != digest(*rows[0][:3]):
+                raise StoreCorrupt(f"the links of {target!r} do not match their digest")
+            links = self._links[target] = (rows[0][1], rows[0][2])
+        groups = _load(links[column - 1], dict)
         return {k: _ids(v) for k, v in groups.items() if k in self.collections}
 
     # -- the primitives of Facts -----------------------------------------------------------
@@ -288,7 +302,7 @@ class StoredFacts(Facts):
     def referrers(self, target: str) -> list[tuple[str, Record]]:
         if self.get(target) is None:
             return []
-        groups = self._index(target, 2)
+        groups = self._index(target, 1)
         return [(k, r) for k in self.collections for r in self._in(k, groups.get(k, []))]
 
     def referring(self, key: str, fields: Iterable[str], target: str) -> list[Record]:
@@ -297,7 +311,7 @@ class StoredFacts(Facts):
         wanted = tuple(fields)
         return [
             record
-            for record in self._in(key, self._index(target, 2).get(key, []))
+            for record in self._in(key, self._index(target, 1).get(key, []))
             if any(f in wanted for f, t in self.referenced(key, record) if t == target)
         ]
 
@@ -308,7 +322,7 @@ class StoredFacts(Facts):
         if found is None or found[0] != "countries":
             return []
         wanted = set(self.collections if keys is None else keys)
-        groups = self._index(country, 3)
+        groups = self._index(country, 2)
         return [
             (k, r) for k in self.collections if k in wanted for r in self._in(k, groups.get(k, []))
         ]

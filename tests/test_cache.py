@@ -160,7 +160,7 @@ def test_the_shipped_store_is_in_step_with_facts_yaml(tmp_path: Path) -> None:
     def content(path: Path) -> list[object]:
         conn = sqlite3.connect(path)
         rows: list[object] = []
-        for table in ("kz_meta", "kz_collections", "kz_records"):
+        for table in ("kz_meta", "kz_collections", "kz_records", "kz_links"):
             rows += sorted(conn.execute(f"SELECT * FROM {table}").fetchall())
         conn.close()
         return rows
@@ -244,7 +244,9 @@ def test_terminal_sequences_written_into_an_entry_never_reach_the_output(
         "DELETE FROM kz_collections WHERE collection = 'trade'",
         "DELETE FROM kz_meta",
         "UPDATE kz_collections SET ids = '[]' WHERE collection = 'trade'",
-        "UPDATE kz_records SET referrers = '{}' WHERE id = 'rwanda'",
+        "UPDATE kz_links SET referrers = '{}' WHERE id = 'rwanda'",
+        "DELETE FROM kz_links WHERE id = 'rwanda'",
+        "UPDATE kz_links SET mentions = '{\"visits\": []}' WHERE id = 'rwanda'",
         "UPDATE kz_records SET body = '[]' WHERE id = 'trade-2024'",
         "UPDATE kz_meta SET body = '{}'",
         "DROP TABLE kz_records",
