@@ -5,12 +5,14 @@
     python benchmarks/startup.py --cold         # with KZAFRICA_NO_CACHE=1 (no validation cache)
     python benchmarks/startup.py --scale        # visits query on 1k/10k/100k-record files
     python benchmarks/startup.py --scale --sizes 1000 5000
+    python benchmarks/startup.py --scale --first-runs 3   # more first runs (default 1)
 
 Start-up mode times whole commands as subprocesses, interleaved round-robin so that drift
 in machine load hits every command alike, and reports each median in milliseconds and as
 a multiple of the bare interpreter's median, against the goals below. Scale mode writes
-synthetic fact files with make_facts.py into a temporary folder, runs the visits query on
-each once to warm the validation cache, then times it. Every timed run must exit 0.
+synthetic fact files with make_facts.py into a temporary folder, times the first run of
+the visits query on each (an empty cache: it validates the file) with its peak memory, then
+times the query with the cache warm. Every timed run must exit 0.
 Output goes to /dev/null: the numbers include rendering but not a terminal's drawing.
 """
 
@@ -57,6 +59,37 @@ def run_ms(argv: list[str], env: dict[str, str]) -> float:
     return elapsed
 
 
+def first_run(argv: list[str], env: dict[str, str], runs: int) -> tuple[float, float | None]:
+    """Run ``argv`` ``runs`` times, each with an empty cache of its own.
+
+    Returns the median wall time in ms and the peak resident memory in MiB of the largest
+    process (kzafrica, or the worker it forks for a big file), None where os.wait4 is missing.
+    """
+    times: list[float] = []
+    peak: float | None = None
+    for _ in range(runs):
+        with tempfile.TemporaryDirectory(prefix="kzafrica-first-") as cache:
+            own = env | {"XDG_CACHE_HOME": cache}
+            own.pop("KZAFRICA_NO_CACHE", None)
+            if not hasattr(os, "wait4"):
+                times.append(run_ms(argv, own))
+                continue
+            with tempfile.TemporaryFile() as errors:
+                start = time.perf_counter()
+                child = subprocess.Popen(argv, env=own, stdout=subprocess.DEVNULL, stderr=errors)
+                _, status, usage = os.wait4(child.pid, 0)
+                times.append((time.perf_counter() - start) * 1000)
+                child.returncode = os.waitstatus_to_exitcode(status)
+                if child.returncode != 0:
+                    errors.seek(0)
+                    detail = errors.read().decode(errors="replace").strip()[-2000:]
+                    sys.exit(f"error: `{shlex.join(argv)}` exited {child.returncode}\n{detail}")
+            # ru_maxrss: the largest of the process and its children; KiB, bytes on macOS.
+            mib = usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
+            peak = mib if peak is None else max(peak, mib)
+    return statistics.median(times), peak
+
+
 def environment(cold: bool) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("KZAFRICA_NO_CACHE", None)
@@ -99,8 +132,8 @@ def startup(runs: int, env: dict[str, str]) -> None:
     table(["command", "median ms", "ratio", "goal", "met"], rows)
 
 
-def scale(sizes: list[int], runs: int, env: dict[str, str]) -> None:
-    """Time the visits query on synthetic fact files of each size."""
+def scale(sizes: list[int], runs: int, env: dict[str, str], first_runs: int = 1) -> None:
+    """Time the visits query on synthetic fact files of each size: first and warm runs."""
     base = kzafrica()
     print(f"query: {shlex.join([*base, '--data', 'FILE', *SCALE_QUERY])}", flush=True)
     rows: list[list[str]] = []
@@ -114,16 +147,20 @@ def scale(sizes: list[int], runs: int, env: dict[str, str]) -> None:
             made = run_ms([*make, "-o", str(path)], env) / 1000
             print(f"  {size:,} records written in {made:.1f} s; timing...", flush=True)
             argv = [*base, "--data", str(path), *SCALE_QUERY]
-            first = run_ms(argv, warm)  # fills the cache; not in the median
+            first, peak = first_run(argv, env, first_runs)
+            run_ms(argv, warm)  # fills the cache; not in the median
             n = min(runs, 5) if size >= 100_000 else runs
             median = statistics.median(run_ms(argv, env) for _ in range(n))
             met = ("yes" if median <= SCALE_GOAL_MS else "NO") if size == 10_000 else ""
             mb, per_1k = path.stat().st_size / 1e6, median / size * 1000
-            row = [f"{size:,}", f"{mb:.1f}", f"{first:.0f}", f"{median:.0f}", f"{per_1k:.1f}"]
-            rows.append([*row, str(n), met])
+            mib = "?" if peak is None else f"{peak:.0f}"
+            row = [f"{size:,}", f"{mb:.1f}", f"{first:.0f}", mib, f"{median:.0f}"]
+            rows.append([*row, f"{per_1k:.1f}", str(n), met])
     print()
-    header = ["records", "MB", "first ms", "median ms", "ms/1k records", "runs"]
+    header = ["records", "MB", "first ms", "first MiB", "median ms", "ms/1k records", "runs"]
     table([*header, f"10k <= {SCALE_GOAL_MS:.0f} ms"], rows)
+    print(f"\nfirst: median of {first_runs} run(s) with an empty cache (validating the file);")
+    print("first MiB: peak resident memory of the largest process, the fork worker included")
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -132,11 +169,14 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--cold", action="store_true", help="set KZAFRICA_NO_CACHE=1")
     parser.add_argument("--scale", action="store_true", help="time queries on big files")
     parser.add_argument(
+        "--first-runs", type=int, default=1, help="first runs per size with --scale (default 1)"
+    )
+    parser.add_argument(
         "--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000], help="records"
     )
     args = parser.parse_args(argv)
-    if args.runs < 1:
-        parser.error("--runs must be at least 1")
+    if args.runs < 1 or args.first_runs < 1:
+        parser.error("--runs and --first-runs must be at least 1")
     cpus = os.cpu_count()
     print(f"{platform.platform()}, Python {platform.python_version()}, {cpus} CPUs", flush=True)
     print(f"cache: {'off (KZAFRICA_NO_CACHE=1)' if args.cold else 'on'}")
@@ -144,7 +184,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"warning: {args.runs} rounds are too few for a stable median; use 15 or more")
     env = environment(args.cold)
     if args.scale:
-        scale(args.sizes, args.runs, env)
+        scale(args.sizes, args.runs, env, args.first_runs)
     else:
         startup(args.runs, env)
     return 0

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import codecs
 import os
+import re
 import sqlite3
 import stat
 from collections.abc import Callable
@@ -29,6 +30,10 @@ ENV_DATA = "KZAFRICA_DATA"
 ENV_NO_CACHE = cache.ENV_NO_CACHE
 _PACKAGE_DIR = Path(__file__).parent
 T = TypeVar("T")
+# The start of a line (as str.splitlines splits) whose first non-blank character is not `#`:
+# a search, not a list of a big file's lines. Compiled on first use, as queries never need it.
+_BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
+_CONTENT = rf"(?:^|(?<=[{_BREAKS}]))[^\S{_BREAKS}]*[^\s#]"
 
 
 def packaged_facts() -> Path:
@@ -119,19 +124,22 @@ def decode(file: str, data: bytes) -> str:
             file,
             [Problem(f"not UTF-8 (byte 0x{body[exc.start]:02x}); save as UTF-8", line, column)],
         ) from None
-    if not text.strip() or all(
-        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
-    ):
+    if re.search(_CONTENT, text) is None:  # nothing but blank lines and comments
         raise _fail(file, "is empty; a facts file needs at least `article` and `countries`")
     return text
 
 
 def validate(file: str, data: bytes) -> Dataset:
     """Parse and validate ``data``; raise DataError listing every problem with its line."""
-    from kzafrica import yamlsafe  # PyYAML and pydantic: only when validation runs
+    from kzafrica import recordwise, yamlsafe  # PyYAML and pydantic: only when validating
     from kzafrica.validation import check
 
     text = decode(file, data)
+    # The fast path takes a valid file in the usual layout; anything else, and every file
+    # with a problem, goes the reference way, which says where each problem is.
+    fast = recordwise.check(file, text)
+    if fast is not None:
+        return fast
     try:
         raw = yamlsafe.load(text)
     except yamlsafe.YamlProblem as exc:

@@ -22,6 +22,7 @@ MAX_DEPTH = 64
 _Loader: Any = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # C parser when available
 _INT = re.compile(r"[-+]?[0-9]+")
 _FLOAT = re.compile(r"[-+]?(?:\.[0-9]+|[0-9]+\.[0-9]*)(?:[eE][-+]?[0-9]+)?")
+_NUMBER_START = frozenset("+-.0123456789")  # the first character of every _INT and _FLOAT
 _NULL = {"", "~", "null", "Null", "NULL"}
 _BOOL = {"true": True, "True": True, "TRUE": True, "false": False, "False": False, "FALSE": False}
 # Characters YAML does not allow in a stream (the reader's own set). Checked up front: the
@@ -43,22 +44,32 @@ def _at(mark: Any, message: str, path: Path = ()) -> YamlProblem:
     return YamlProblem(Problem(message, line, column, path))
 
 
-def _scalar(event: Any) -> Any:
-    value: str = event.value
-    if event.style:  # quoted or block scalars are always text
-        return value
+def plain_value(value: str) -> Any:
+    """What a plain (unquoted) scalar means, the YAML 1.2 way: null, bool, int, float or text.
+
+    Raises ValueError for an integer with more digits than int() converts.
+    """
     if value in _NULL:
         return None
     if value in _BOOL:
         return _BOOL[value]
+    if value[:1] not in _NUMBER_START:  # most text: no need to try the patterns
+        return value
     if _INT.fullmatch(value):
-        try:
-            return int(value)
-        except ValueError:  # more digits than int() converts (sys.get_int_max_str_digits)
-            raise _at(event.start_mark, f"number with {len(value)} digits is too long") from None
+        return int(value)  # ValueError past sys.get_int_max_str_digits
     if _FLOAT.fullmatch(value):
         return float(value)
     return value
+
+
+def _scalar(event: Any) -> Any:
+    value: str = event.value
+    if event.style:  # quoted or block scalars are always text
+        return value
+    try:
+        return plain_value(value)
+    except ValueError:
+        raise _at(event.start_mark, f"number with {len(value)} digits is too long") from None
 
 
 def load(text: str, marks: dict[Path, tuple[int, int]] | None = None) -> Any:

@@ -1,0 +1,198 @@
+"""Validating a facts file in the plain block layout piece by piece: the fast first run.
+
+:func:`check` reads the file with :mod:`kzafrica.blockyaml` a piece at a time (top-level
+entries, or a few hundred items of a collection), validates each piece's records with the
+models and keeps only their JSON-ready form, so the raw data and the model objects of the
+whole file are never held at once. A big file's pieces are shared with a forked child on
+another core (:mod:`kzafrica.parallel`). The result is exactly what
+``Facts.model_validate(...).model_dump(mode="json")`` gives for the same file.
+
+It answers None whenever anything is unusual or wrong (a layout the fast reader leaves to
+the strict one, a validation error, a reference problem, a failed child): the caller then
+runs the reference path, :func:`kzafrica.yamlsafe.load` and
+:func:`kzafrica.validation.check`, which reports every problem with its line.
+"""
+
+from __future__ import annotations
+
+import functools
+import gc
+import itertools
+from collections.abc import Iterator
+from contextlib import contextmanager
+from operator import itemgetter
+from typing import Any
+
+from annotated_types import MinLen
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from kzafrica import blockyaml, excerpts, parallel
+from kzafrica.blockyaml import Piece
+from kzafrica.dataset import Dataset
+from kzafrica.models import KINDS, REFERENCES, Facts
+
+BIG = 2 * 1024 * 1024  # characters: a file this big is shared between two cores
+PIECE = 512 * 1024  # characters in a piece, at most: a few thousand records
+_FREEZE = 2 * 1024 * 1024  # characters: a file this big has data gc.freeze() is worth
+
+# What one piece gives: (top-level key, JSON-ready value, first piece of its key?).
+Entry = tuple[str, Any, bool]
+
+
+def check(file: str, text: str) -> Dataset | None:
+    """The validated facts of ``text``, or None for the reference path to run instead."""
+    if not _facts_as_expected():
+        return None
+    # Pieces small enough to share the work evenly, big enough to share repeated lines.
+    parts = blockyaml.pieces(text, min(PIECE, max(len(text) // 32, PIECE // 32)))
+    if not parts:
+        return None
+    memo: dict[str, Any] = {}  # repeated values, shared within each process
+    _adapters()  # built once, before a fork
+
+    def work(part: Piece) -> list[Entry] | None:
+        return _validate(text, part, memo)
+
+    with _no_gc(freeze=len(text) >= _FREEZE):
+        run = parallel.run if len(text) >= BIG else parallel.run_here
+        found = run(work, parts)
+        if found is None:
+            return None
+        facts = _assemble([entry for entries in found for entry in entries])
+        if facts is None or references_wrong(facts):
+            return None
+        # Every excerpt must be the article's, and evidence_at says where, as on the
+        # reference path; an excerpt that is not goes that way to be reported.
+        if excerpts.annotate(facts):
+            return None
+    return Dataset(facts=facts, references=REFERENCES, kinds=KINDS, source=file)
+
+
+def _validate(text: str, part: Piece, memo: dict[str, Any]) -> list[Entry] | None:
+    """Read and validate one piece: its top-level entries, JSON-ready, or None."""
+    data = blockyaml.read_piece(text, part, memo)
+    if data is None:
+        return None
+    if part.key is None:
+        assert isinstance(data, dict)
+        entries = list(data.items())
+    else:
+        entries = [(part.key, data)]
+    adapters = _adapters()
+    out: list[Entry] = []
+    for key, value in entries:
+        adapter = adapters.get(key)
+        if adapter is None:
+            return None  # an unknown top-level key
+        try:
+            valid = adapter.validate_python(value)
+        except ValidationError:
+            return None
+        out.append((key, adapter.dump_python(valid, mode="json"), part.part == 0))
+    return out
+
+
+def _assemble(entries: list[Entry]) -> dict[str, Any] | None:
+    """The whole of the facts, in the model's order, as ``Facts`` would validate them."""
+    found: dict[str, Any] = {}
+    for key, value, first in entries:
+        if first:
+            if key in found:
+                return None  # a duplicate top-level key
+            found[key] = value
+        else:
+            found[key].extend(value)
+    facts: dict[str, Any] = {}
+    for name, field in Facts.model_fields.items():
+        if name in found:
+            for rule in field.metadata:
+                if not isinstance(rule, MinLen) or len(found[name]) < rule.min_length:
+                    return None  # too short, or a constraint this path does not know
+            facts[name] = found.pop(name)
+        elif field.is_required():
+            return None
+        else:
+            default = field.get_default(call_default_factory=True)
+            facts[name] = _adapters()[name].dump_python(default, mode="json")
+    return None if found else facts  # anything left over is an unknown key
+
+
+def references_wrong(facts: dict[str, Any]) -> bool:
+    """Whether :func:`kzafrica.models.reference_problems` finds anything in validated facts.
+
+    The same rules (an id used twice; a reference to an unknown id or to a record of another
+    kind) with set operations: on a big file, several times faster than listing every
+    reference with its location. The tests hold it to ``reference_problems``.
+    """
+    try:
+        return _references_wrong(facts)
+    except KeyError:  # a record without a field: never after validation
+        return True
+
+
+def _references_wrong(facts: dict[str, Any]) -> bool:
+    records = [(key, facts[key]) for key in REFERENCES]
+    of_kind: dict[str, set[Any]] = {}
+    count = 0
+    for key, items in records:
+        ids = [i for i in map(itemgetter("id"), items) if isinstance(i, str)]
+        count += len(ids)
+        of_kind.setdefault(KINDS[key], set()).update(ids)
+    if len(set().union(*of_kind.values())) != count:  # an id used twice, in any collections
+        return True
+    for key, items in records:
+        for field, want in REFERENCES[key].items():
+            values = list(map(itemgetter(field), items))
+            targets = set(itertools.chain.from_iterable(v for v in values if type(v) is list))
+            targets.update(v for v in values if type(v) is not list)
+            if not {t for t in targets if isinstance(t, str)} <= of_kind.get(want, set()):
+                return True
+    return False
+
+
+@functools.cache
+def _adapters() -> dict[str, TypeAdapter[Any]]:
+    """A validator for each top-level field of ``Facts``, strict as ``Facts`` is."""
+    out: dict[str, TypeAdapter[Any]] = {}
+    for name, field in Facts.model_fields.items():
+        kind: Any = field.annotation
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            out[name] = TypeAdapter(kind)  # a model brings its own (strict) configuration
+        else:
+            out[name] = TypeAdapter(kind, config=_STRICT)
+    return out
+
+
+_STRICT = ConfigDict(strict=True)
+
+
+@functools.cache
+def _facts_as_expected() -> bool:
+    """Whether ``Facts`` checks nothing beyond what this path repeats: its fields, no
+    unknown keys, and the references. Another rule sends every file the reference way."""
+    rules = Facts.__pydantic_decorators__
+    return (
+        Facts.model_config.get("extra") == "forbid"
+        and set(rules.model_validators) == {"_references_resolve"}
+        and not (rules.validators or rules.field_validators or rules.root_validators)
+    )
+
+
+@contextmanager
+def _no_gc(freeze: bool) -> Iterator[None]:
+    """No cyclic garbage collection while millions of small objects are made and kept.
+
+    The collector would walk them all several times (and, in a forked child, copy the
+    parent's memory by touching it); nothing made here forms cycles. With ``freeze``, what
+    exists at the end (the data of a big file, kept for the rest of the run) is moved out of
+    the collector's sight for good, so that it is not walked afterwards either.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if freeze:
+            gc.freeze()
+        if enabled:
+            gc.enable()

@@ -1,0 +1,307 @@
+"""The fast first run (kzafrica.recordwise) against the reference path.
+
+The reference is what ``store.validate`` did before the fast path: ``yamlsafe.load`` and
+``validation.check`` (``Facts.model_validate``). On valid files the fast path must give the
+same Dataset, byte for byte once dumped as JSON; on broken files it must step aside so that
+the reference path reports exactly the same problems. Both run in one process and split
+between two (a forked child), with files from the benchmark's generator.
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib.util
+import json
+import os
+import re
+import sys
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from helpers import SHIPPED
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from kzafrica import blockyaml, parallel, recordwise, store
+from kzafrica.dataset import Dataset
+from kzafrica.errors import DataError, Problem
+from kzafrica.models import REFERENCES, reference_problems
+
+ROOT = Path(__file__).resolve().parents[1]
+FILE = "facts.yaml"
+
+
+@functools.cache
+def generator() -> Any:
+    spec = importlib.util.spec_from_file_location("make_facts", ROOT / "benchmarks/make_facts.py")
+    assert spec is not None
+    assert spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@functools.cache
+def generated(records: int, seed: int = 1, width: int = 80) -> str:
+    """A synthetic facts file, written as make_facts.py writes it (long lines wrapped)."""
+    make = generator()
+    data = make.build(records, seed)
+    return str(
+        yaml.dump(data, Dumper=make.NoAliasDumper, sort_keys=False, allow_unicode=True, width=width)
+    )
+
+
+Outcome = tuple[str, Any]
+
+
+def outcome(text: str) -> Outcome:
+    """What ``store.validate`` says: the data as JSON text, or every problem."""
+    try:
+        dataset = store.validate(FILE, text.encode("utf-8"))
+    except DataError as error:
+        return "problems", [tuple(p) for p in error.problems]
+    facts = json.dumps(dataset.facts, ensure_ascii=False)
+    return "data", (facts, dataset.references, dataset.kinds, dataset.source)
+
+
+def reference(text: str) -> Outcome:
+    """What the reference path says, the fast path switched off."""
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(recordwise, "check", lambda file, text: None)
+        return outcome(text)
+
+
+@pytest.fixture(params=["one process", "two processes"])
+def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
+    """Run the fast path in one process, or split between two with small pieces."""
+    if request.param == "two processes":
+        if not sys.platform.startswith("linux"):
+            pytest.skip("forks only on Linux")
+        monkeypatch.setattr(parallel, "cores", lambda: 2)
+        monkeypatch.setattr(recordwise, "BIG", 0)
+        monkeypatch.setattr(recordwise, "PIECE", 4096)
+    return str(request.param)
+
+
+def fast(text: str) -> Dataset | None:
+    return recordwise.check(FILE, store.decode(FILE, text.encode("utf-8")))
+
+
+# -- valid files: the same data ------------------------------------------------------
+
+
+def test_shipped_file(mode: str) -> None:
+    dataset = fast(SHIPPED)
+    assert dataset is not None, "the shipped file must take the fast path"
+    assert outcome(SHIPPED) == reference(SHIPPED)
+
+
+@pytest.mark.parametrize(
+    ("records", "seed", "width"),
+    [(60, 1, 80), (400, 2, 80), (400, 3, 30), (3000, 4, 80), (3000, 5, 1000)],
+)
+def test_generated_files(mode: str, records: int, seed: int, width: int) -> None:
+    text = generated(records, seed, width)
+    assert fast(text) is not None, "a generated file must take the fast path"
+    assert outcome(text) == reference(text)
+
+
+def test_the_child_does_its_share(monkeypatch: pytest.MonkeyPatch) -> None:
+    """In two processes, the forked child validates some of the pieces."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("forks only on Linux")
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    monkeypatch.setattr(recordwise, "BIG", 0)
+    monkeypatch.setattr(recordwise, "PIECE", 4096)
+    here: list[int] = []
+    real = recordwise._validate
+
+    def spy(text: str, part: Any, memo: dict[str, Any]) -> Any:
+        if os.getpid() == parent:
+            here.append(part.start)
+        return real(text, part, memo)
+
+    parent = os.getpid()
+    monkeypatch.setattr(recordwise, "_validate", spy)
+    text = generated(3000, 4)
+    assert fast(text) is not None
+    parts = blockyaml.pieces(text, 4096)
+    assert parts is not None
+    assert 0 < len(here) < len(parts)  # the rest were the child's
+
+
+def test_other_layouts_go_the_reference_way(mode: str) -> None:
+    """Flow mappings, CRLF line ends, tabs: not for the fast path, same answer."""
+    data = generator().build(200, 7)
+    flowing = yaml.dump(data, sort_keys=False, allow_unicode=True, default_flow_style=None)
+    plain = generated(200, 7)
+    for text in (flowing, plain.replace("\n", "\r\n"), plain.replace("s: held", "s:\theld")):
+        assert fast(text) is None
+        assert outcome(text) == reference(text)
+        assert outcome(text)[0] == "data"
+
+
+def test_same_ids_and_order_for_records_split_across_pieces(mode: str) -> None:
+    text = generated(3000, 4)
+    dataset = fast(text)
+    assert dataset is not None
+    ids = [record["id"] for record in dataset.facts["visits"]]
+    assert ids == [f"visit-{n}" for n in range(1, len(ids) + 1)]
+    assert list(dataset.facts) == ["article", *dataset.kinds]
+
+
+# -- broken files: the same problems -------------------------------------------------
+
+
+def break_at(text: str, old: str, new: str, which: str) -> str:
+    """Replace the first, middle or last occurrence of ``old`` (a whole line) in ``text``."""
+    starts = [m.start() for m in re.finditer(f"^{re.escape(old)}$", text, re.MULTILINE)]
+    assert starts, old
+    start = {"first": starts[0], "middle": starts[len(starts) // 2], "last": starts[-1]}[which]
+    return text[:start] + new + text[start + len(old) :]
+
+
+BREAKAGES = [
+    ("  status: held", "  status: done"),  # a bad value
+    ("  status: held", "  status: &a held"),  # an anchor
+    ("  status: held", "\tstatus: held"),  # a tab
+    ("  status: held", "  status: held\n  status: held"),  # a duplicate key
+    ("  status: held", "  statuss: held"),  # an unknown field and a missing one
+    ("  status: held", "  status: held: x"),  # a syntax error
+    ("  status: held", "  status: 'held"),
+    ("  destination: kazakhstan", "  destination: atlantis"),  # an unknown reference
+    ("  destination: kazakhstan", "  destination: people-1"),  # a reference of the wrong kind
+    ("- id: visit-2", "- id: visit-1"),  # a duplicate id
+    ("- id: visit-2", "- id: rwanda"),  # ... of a record of another kind
+    ("- id: visit-2", "- id: Visit 2"),
+]
+
+
+@pytest.mark.parametrize(("old", "new"), BREAKAGES)
+@pytest.mark.parametrize("which", ["first", "middle", "last"])
+def test_broken_generated_file(mode: str, old: str, new: str, which: str) -> None:
+    text = break_at(generated(400, 2), old, new, which)
+    assert fast(text) is None
+    got = outcome(text)
+    assert got == reference(text)
+    assert got[0] == "problems"
+
+
+def test_bad_dates_everywhere(mode: str) -> None:
+    text = generated(400, 2)
+    dates = re.findall(r"^  date: '(\d{4}-\d{2}-\d{2})'$", text, re.MULTILINE)
+    broken = text
+    for date in dates[:: max(1, len(dates) // 5)]:
+        broken = broken.replace(f"  date: '{date}'", f"  date: '{date[:5]}13{date[7:]}'", 1)
+    assert fast(broken) is None
+    got = outcome(broken)
+    assert got == reference(broken)
+    assert got[0] == "problems"
+    assert len(got[1]) >= 5
+
+
+@pytest.mark.parametrize(
+    ("old", "new"),
+    [
+        ("countries:\n", "extra: 1\ncountries:\n"),  # an unknown top-level key
+        ("places:\n", "countries: []\nplaces:\n"),  # a top-level key twice
+        ("article:\n", "articles:\n"),  # `article` missing
+        ("trade:\n", "trade: []\ntrade2:\n"),
+    ],
+)
+def test_broken_top_level(mode: str, old: str, new: str) -> None:
+    text = generated(400, 2).replace(old, new, 1)
+    assert fast(text) is None
+    got = outcome(text)
+    assert got == reference(text)
+    assert got[0] == "problems"
+
+
+def test_empty_or_missing_countries(mode: str) -> None:
+    text = generated(60, 1)
+    head, rest = text.split("countries:\n", 1)
+    tail = rest[rest.index("places:\n") :]
+    for middle in ("countries: []\n", ""):
+        broken = head + middle + tail
+        assert fast(broken) is None
+        assert outcome(broken) == reference(broken)
+
+
+def test_a_missing_collection_is_an_empty_list(mode: str) -> None:
+    text = generated(60, 1)
+    start, end = text.index("areas:\n"), text.index("quotes:\n")
+    without = text[:start] + text[end:]
+    dataset = fast(without)
+    assert dataset is not None
+    assert dataset.facts["areas"] == []
+    assert outcome(without) == reference(without)
+
+
+# -- properties ----------------------------------------------------------------------
+
+
+@functools.cache
+def small_facts() -> str:
+    dataset = fast(generated(60, 1))
+    assert dataset is not None
+    return json.dumps(dataset.facts)
+
+
+@st.composite
+def edits(draw: st.DrawFn) -> tuple[str, int, str, Any]:
+    """A change to one field of one record: an id, or a reference (to anything)."""
+    facts = json.loads(small_facts())
+    key = draw(st.sampled_from([k for k in REFERENCES if facts[k]]))
+    index = draw(st.integers(0, len(facts[key]) - 1))
+    field = draw(st.sampled_from(["id", *REFERENCES[key]]))
+    ids = [record["id"] for k in REFERENCES for record in facts[k]]
+    target = st.one_of(st.sampled_from(ids), st.sampled_from(["fresh", "x"]), st.none())
+    value = draw(st.one_of(target, st.lists(target, max_size=3)))
+    return key, index, field, value
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.lists(edits(), min_size=1, max_size=3))
+def test_reference_check_agrees_with_the_models(changes: list[tuple[str, int, str, Any]]) -> None:
+    facts = json.loads(small_facts())
+    assert not recordwise.references_wrong(facts)
+    for key, index, field, value in changes:
+        facts[key][index][field] = value
+    found = reference_problems(
+        (key, index, record) for key in REFERENCES for index, record in enumerate(facts[key])
+    )
+    assert recordwise.references_wrong(facts) == bool(found)
+
+
+LINES = SHIPPED.split("\n")
+YAMLISH = st.text(
+    alphabet=st.sampled_from(list("[]{}:,-&*!|>'\"#\n\t ?%@`.~\\") + list("abcxyz019é\u202e")),
+    max_size=30,
+)
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(st.integers(0, len(LINES) - 1), st.one_of(YAMLISH, st.sampled_from(LINES)))
+def test_shipped_file_with_one_line_changed(index: int, line: str) -> None:
+    """Whatever one line becomes, the answer is the reference path's."""
+    lines = [*LINES]
+    lines[index] = lines[index][: len(lines[index]) - len(lines[index].lstrip())] + line
+    text = "\n".join(lines)
+    try:
+        store.decode(FILE, text.encode("utf-8"))
+    except DataError:
+        return
+    assert outcome(text) == reference(text)
+
+
+def test_problems_are_the_reference_problems() -> None:
+    # A check of the comparison itself: problems compare by message, line, column, path.
+    text = SHIPPED.replace("  dateline: Astana", "  dateline: 7")
+    line = SHIPPED.split("\n").index("  dateline: Astana") + 1
+    kind, problems = outcome(text)
+    assert kind == "problems"
+    assert [Problem(*p) for p in problems] == [
+        Problem("Input should be a valid string (got 7)", line, 3, ("article", "dateline"))
+    ]

@@ -1,0 +1,161 @@
+"""Work items shared between this process and a forked child: results, failures, clean-up."""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+
+from kzafrica import parallel
+
+CORES = parallel.cores  # before the fixture below replaces it
+pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux")
+
+
+@pytest.fixture(autouse=True)
+def _two_cores(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+
+
+def gone(pid: int) -> bool:
+    """Whether process ``pid`` has ended and been reaped (no zombie left)."""
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return True
+    return False
+
+
+def child_pid(pid_file: Path) -> int:
+    """The pid the child wrote, once it has written it."""
+    for _ in range(3000):
+        if pid_file.exists() and pid_file.read_text("utf-8"):
+            return int(pid_file.read_text("utf-8"))
+        time.sleep(0.01)
+    raise AssertionError("the child never started")
+
+
+def test_results_in_order_some_from_a_child() -> None:
+    def work(n: int) -> tuple[int, int]:
+        time.sleep(0.005)  # so that both processes get some
+        return n * n, os.getpid()
+
+    result = parallel.run(work, range(200))
+    assert result is not None
+    assert [square for square, _ in result] == [n * n for n in range(200)]
+    pids = {pid for _, pid in result}
+    assert os.getpid() in pids
+    [child] = pids - {os.getpid()}
+    assert gone(child)
+
+
+def test_big_results_come_through_whole() -> None:
+    def work(n: int) -> list[dict[str, object]]:
+        return [{"id": f"record-{n}-{i}", "n": i, "tags": ["a", "b"] * 3} for i in range(20_000)]
+
+    result = parallel.run(work, range(10))
+    assert result == [work(n) for n in range(10)]
+
+
+def fail(n: int) -> int:
+    raise ValueError("failed")
+
+
+def unpicklable(n: int) -> object:
+    return lambda: n
+
+
+def exits(n: int) -> int:
+    os._exit(0)
+
+
+def killed(n: int) -> int:
+    os.kill(os.getpid(), 9)
+    return n
+
+
+@pytest.mark.parametrize("there", [fail, unpicklable, exits, killed, lambda n: None])
+def test_a_failing_child_gives_none(there: Callable[[int], object]) -> None:
+    """The child's items fail (the parent's first item waits so that the child takes one)."""
+    parent = os.getpid()
+
+    def work(n: int) -> object:
+        if os.getpid() != parent:
+            return there(n)
+        time.sleep(0.2)
+        return n
+
+    assert parallel.run(work, range(50)) is None
+
+
+def test_none_here_stops_the_child(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    parent = os.getpid()
+    pids: list[int] = []
+
+    def work(n: int) -> int | None:
+        if os.getpid() != parent:
+            pid_file.write_text(str(os.getpid()), "utf-8")
+            time.sleep(600)
+            return n
+        pids.append(child_pid(pid_file))
+        return None
+
+    assert parallel.run(work, range(50)) is None
+    assert gone(pids[0])  # killed and reaped, not left sleeping
+
+
+def test_an_exception_here_stops_the_child(tmp_path: Path) -> None:
+    pid_file = tmp_path / "pid"
+    parent = os.getpid()
+    pids: list[int] = []
+
+    def work(n: int) -> int:
+        if os.getpid() != parent:
+            pid_file.write_text(str(os.getpid()), "utf-8")
+            time.sleep(600)
+            return n
+        pids.append(child_pid(pid_file))
+        return fail(n)
+
+    with pytest.raises(ValueError, match="failed"):
+        parallel.run(work, range(50))
+    assert gone(pids[0])
+
+
+@pytest.mark.parametrize("setting", ["one core", "macOS", "too few items", "too many items"])
+def test_when_not_shared_all_run_here(monkeypatch: pytest.MonkeyPatch, setting: str) -> None:
+    count = {"too few items": 1, "too many items": 5000}.get(setting, 10)
+    if setting == "one core":
+        monkeypatch.setattr(parallel, "cores", lambda: 1)
+    if setting == "macOS":
+        monkeypatch.setattr(sys, "platform", "darwin")
+    pids: list[int] = []
+
+    def work(n: int) -> int | None:
+        pids.append(os.getpid())
+        return None if n == 3 else n
+
+    assert parallel.run(work, range(count)) == ([0] if count == 1 else None)
+    assert set(pids) == {os.getpid()}
+    assert len(pids) == min(count, 4)  # stops at the first None
+
+
+def test_run_here_stops_at_the_first_none() -> None:
+    ran: list[int] = []
+
+    def work(n: int) -> int | None:
+        ran.append(n)
+        return None if n == 2 else n
+
+    assert parallel.run_here(work, range(5)) is None
+    assert ran == [0, 1, 2]
+    assert parallel.run_here(lambda n: n + 1, range(3)) == [1, 2, 3]
+
+
+def test_cores_counts_this_process() -> None:
+    assert CORES() >= 1
