@@ -12,7 +12,6 @@ from __future__ import annotations
 import os
 import sqlite3
 import sys
-import tempfile
 from pathlib import Path
 
 from kzafrica import __version__
@@ -33,6 +32,8 @@ def key(data: bytes) -> str:
 
 def build(target: Path) -> int:
     """Validate the packaged facts.yaml and write its store to ``target``; the record count."""
+    import tempfile
+
     from kzafrica import sqlite_store, store
 
     facts = store.packaged_facts()

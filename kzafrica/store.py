@@ -19,7 +19,6 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import TypeVar
 
-from kzafrica import cache
 from kzafrica.dataset import Dataset
 from kzafrica.errors import DataError, Problem
 from kzafrica.factbase import Facts
@@ -27,7 +26,7 @@ from kzafrica.sqlite_store import StoreCorrupt, StoredFacts
 
 MAX_BYTES = 64 * 1024 * 1024
 ENV_DATA = "KZAFRICA_DATA"
-ENV_NO_CACHE = cache.ENV_NO_CACHE
+ENV_NO_CACHE = "KZAFRICA_NO_CACHE"  # kzafrica.cache reads it
 _PACKAGE_DIR = Path(__file__).parent
 T = TypeVar("T")
 # The start of a line (as str.splitlines splits) whose first non-blank character is not `#`:
@@ -163,6 +162,8 @@ def answer(path: str | None, use: Callable[[Facts], T], notes: list[str] | None 
             raise
         notes.append(f"ignored a damaged store ({exc}); validated the facts again")
         if facts.entry is not None:
+            from kzafrica import cache
+
             cache.discard(facts.entry)
         return use(_validated(choose(path), notes, shipped_ok=False))
 
@@ -192,6 +193,8 @@ def _validated(file: str, notes: list[str], *, shipped_ok: bool) -> Facts:
         found = _shipped(file, notes)
         if found is not None:
             return found
+    from kzafrica import cache  # not for the shipped facts: their store comes with them
+
     folder = cache.directory(notes)
     if folder is None:
         return Facts(validate(file, read_bytes(file)))
