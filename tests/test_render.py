@@ -399,3 +399,18 @@ def test_bars_scale_to_the_largest_value() -> None:
     assert len(bars.bar(100)) == 2
     assert len(bars.bar(0)) == 1
     assert render.Bars([]).bar(0) == "█"
+
+
+def test_a_json_list_is_one_record_a_line() -> None:
+    """Each record on a line of its own (C-speed, grep-able); the whole is one JSON array."""
+    rows = [{"id": "a", "name": "Traoré", "n": [1, 2]}, {"id": "b", "text": "x\ny"}]
+    out = io.StringIO()
+    render.write(render.Result(rows, render.View("t")), render.Options(format="json"), out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "["
+    assert lines[-1] == "]"
+    assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == rows
+    assert json.loads(out.getvalue()) == rows
+    empty = io.StringIO()
+    render.write(render.Result([], render.View("t")), render.Options(format="json"), empty)
+    assert empty.getvalue() == "[]\n"

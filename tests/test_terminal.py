@@ -187,7 +187,7 @@ def test_head_of_a_pipe(cache: str, unbuffered: str) -> None:
         check=False,
     )
     assert process.returncode == 0
-    assert process.stdout == b"[\n  {\n    "
+    assert process.stdout == b'[\n  {"id":'
     assert process.stderr == b""
 
 
