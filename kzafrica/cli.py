@@ -26,7 +26,7 @@ from typer.core import TyperCommand, TyperGroup
 from kzafrica import __version__, query, render, store, views
 from kzafrica.errors import DataError, UsageError, visible
 from kzafrica.factbase import Facts, Record
-from kzafrica.render import Result
+from kzafrica.render import Result, View
 
 if TYPE_CHECKING:
     from kzafrica.excerpts import Span
@@ -541,6 +541,13 @@ def _run(
         state.tell()
 
 
+def _listing(
+    ctx: typer.Context, question: Callable[[Facts], list[Record]], view: Callable[[], View]
+) -> None:
+    """A command that lists the records of one question, with no filters of its own."""
+    _run(ctx, lambda facts: Result(question(facts), view()))
+
+
 def _fail(message: str, code: int) -> NoReturn:
     _say(message)
     raise typer.Exit(code)
@@ -977,10 +984,7 @@ def countries(ctx: typer.Context) -> None:
       kzafrica countries --sort -records --limit 3
     """
 
-    def answer(facts: Facts) -> Result:
-        return Result(query.country_counts(facts), views.countries())
-
-    _run(ctx, answer)
+    _listing(ctx, query.country_counts, views.countries)
 
 
 @app.command(cls=_ListCommand)
@@ -993,10 +997,7 @@ def places(ctx: typer.Context) -> None:
       kzafrica places --json
     """
 
-    def answer(facts: Facts) -> Result:
-        return Result(query.places(facts), views.places())
-
-    _run(ctx, answer)
+    _listing(ctx, query.places, views.places)
 
 
 @app.command(cls=_ListCommand)
@@ -1011,10 +1012,7 @@ def orgs(ctx: typer.Context) -> None:
       kzafrica orgs --json | jq '.[] | select(.kind == "membership")'
     """
 
-    def answer(facts: Facts) -> Result:
-        return Result(query.organizations(facts), views.organizations())
-
-    _run(ctx, answer)
+    _listing(ctx, query.organizations, views.organizations)
 
 
 @app.command(cls=_ListCommand)
@@ -1027,10 +1025,7 @@ def missions(ctx: typer.Context) -> None:
       kzafrica missions --json
     """
 
-    def answer(facts: Facts) -> Result:
-        return Result(query.missions(facts), views.missions())
-
-    _run(ctx, answer)
+    _listing(ctx, query.missions, views.missions)
 
 
 @app.command(cls=_ListCommand)
@@ -1045,10 +1040,7 @@ def areas(ctx: typer.Context) -> None:
       kzafrica areas --fields name,named_by.name --format csv
     """
 
-    def answer(facts: Facts) -> Result:
-        return Result(query.areas(facts), views.areas())
-
-    _run(ctx, answer)
+    _listing(ctx, query.areas, views.areas)
 
 
 @app.command(cls=_ListCommand)
@@ -1061,10 +1053,7 @@ def initiatives(ctx: typer.Context) -> None:
       kzafrica initiatives --cite
     """
 
-    def answer(facts: Facts) -> Result:
-        return Result(query.initiatives(facts), views.initiatives())
-
-    _run(ctx, answer)
+    _listing(ctx, query.initiatives, views.initiatives)
 
 
 @app.command(cls=_ListCommand)
@@ -1077,10 +1066,7 @@ def figures(ctx: typer.Context) -> None:
       kzafrica figures --json
     """
 
-    def answer(facts: Facts) -> Result:
-        return Result(query.figures(facts), views.figures())
-
-    _run(ctx, answer)
+    _listing(ctx, query.figures, views.figures)
 
 
 @app.command(cls=_ListCommand)

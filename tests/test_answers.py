@@ -19,7 +19,7 @@ from typing import Any
 import pytest
 import typer
 import yaml
-from helpers import SHIPPED
+from helpers import LIST_COMMANDS, SHIPPED
 from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
@@ -29,24 +29,6 @@ from kzafrica.textfold import fold
 
 RUNNER = CliRunner()
 FACTS: dict[str, Any] = yaml.safe_load(SHIPPED)
-LIST_COMMANDS: dict[str, list[str]] = {
-    "visits": [],
-    "trade": [],
-    "exports": [],
-    "imports": [],
-    "people": [],
-    "quotes": [],
-    "statements": [],
-    "countries": [],
-    "places": [],
-    "orgs": [],
-    "missions": [],
-    "areas": [],
-    "initiatives": [],
-    "figures": [],
-    "events": [],
-    "search": ["kagame"],
-}
 SHARED = ("--format", "--json", "--fields", "--cite", "--sort", "--limit")
 
 

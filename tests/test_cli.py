@@ -20,7 +20,7 @@ import pytest
 import typer
 import typer.testing
 import yaml
-from helpers import SHIPPED, facts_file
+from helpers import LIST_COMMANDS, SHIPPED, facts_file
 from typer.testing import CliRunner, Result
 
 from kzafrica import __version__, cli, render, store
@@ -35,24 +35,6 @@ RAW = {record["id"]: record for key in COLLECTIONS for record in FACTS[key]}
 ALL_IDS = set(RAW)
 
 # Every command that answers a query, with arguments that give a non-empty answer.
-LIST_COMMANDS: dict[str, list[str]] = {
-    "visits": [],
-    "trade": [],
-    "exports": [],
-    "imports": [],
-    "people": [],
-    "quotes": [],
-    "statements": [],
-    "countries": [],
-    "places": [],
-    "orgs": [],
-    "missions": [],
-    "areas": [],
-    "initiatives": [],
-    "figures": [],
-    "events": [],
-    "search": ["kagame"],
-}
 OBJECT_COMMANDS: dict[str, list[str]] = {"show": ["visit-kagame-2025"], "summary": []}
 ARGS = {**LIST_COMMANDS, **OBJECT_COMMANDS}
 OTHER_COMMANDS = {"validate", "schema", "article", "dump"}  # article, dump: their own files

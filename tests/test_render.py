@@ -403,7 +403,10 @@ def test_bars_scale_to_the_largest_value() -> None:
 
 def test_a_json_list_is_one_record_a_line() -> None:
     """Each record on a line of its own (C-speed, grep-able); the whole is one JSON array."""
-    rows = [{"id": "a", "name": "Traoré", "n": [1, 2]}, {"id": "b", "text": "x\ny"}]
+    rows: list[dict[str, Any]] = [
+        {"id": "a", "name": "Traoré", "n": [1, 2]},
+        {"id": "b", "text": "x\ny"},
+    ]
     out = io.StringIO()
     render.write(render.Result(rows, render.View("t")), render.Options(format="json"), out)
     lines = out.getvalue().splitlines()
