@@ -271,6 +271,7 @@ def datasette_metadata(dataset: Dataset, database: str = "facts") -> dict[str, A
             "collection": "The list that holds it.",
             "article": "The article it cites.",
             "body": "Its fields as validated (JSON).",
+            "linked": "1 when other records refer to it: it has a row in kz_links.",
             "digest": digest,
         },
         "kz_links": {

@@ -19,16 +19,17 @@ Tables (``kz_`` marks the query path's own; a dump adds browsing tables beside t
 - ``kz_records``: per record, its collection, its source article and its fields as JSON.
   Records of several articles fit in one file: the ``article`` column says which one a
   record cites.
-- ``kz_links``: per record, the ids of the records that refer to it (``referrers``) and,
-  for a country, that mention it (``mentions``), each by collection; apart from the
-  record, so that reading a record never pays for its (possibly long) lists.
+- ``kz_links``: per record that something refers to (its ``linked`` flag), the ids of the
+  records that refer to it (``referrers``) and, for a country, that mention it
+  (``mentions``), each by collection; apart from the record, so that reading a record
+  never pays for its (possibly long) lists.
 """
 
 from __future__ import annotations
 
 import json
 import sqlite3
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
@@ -41,7 +42,7 @@ except ImportError:  # pragma: no cover - every CPython has _blake2; other Pytho
     from hashlib import blake2b
 
 FORMAT = 1
-_RECORD_COLUMNS = "id, collection, article, body, digest"
+_RECORD_COLUMNS = "id, collection, article, body, linked, digest"
 _BATCH = 500  # ids per SELECT ... IN (...): under SQLite's limit of bound parameters
 
 SCHEMA = """
@@ -61,6 +62,7 @@ CREATE TABLE kz_records (
     collection TEXT NOT NULL,
     article TEXT NOT NULL,
     body TEXT NOT NULL,
+    linked TEXT NOT NULL,
     digest TEXT NOT NULL
 );
 CREATE TABLE kz_links (
@@ -83,8 +85,11 @@ def digest(*parts: str) -> str:
     return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
 def _dumps(value: Any) -> str:
-    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+    return _ENCODER.encode(value)
 
 
 # -- writing -----------------------------------------------------------------------------
@@ -119,18 +124,22 @@ def write(conn: sqlite3.Connection, dataset: Dataset, key: str, article: str = "
             "INSERT INTO kz_collections VALUES (?, ?, ?)",
             (collection, ids, digest(collection, ids)),
         )
-    referrers = _grouped(facts, _referrer_pairs(facts))
-    mentions = _grouped(facts, _mention_pairs(facts))
+    referrers, mentions = _links(facts)
+    # `linked` says whether a record has a row of links (only records that something refers
+    # to do): checked with the record, so that a missing row of links is damage.
+    linked = referrers.keys() | mentions.keys()
     conn.executemany(
-        "INSERT INTO kz_records VALUES (?, ?, ?, ?, ?)",
-        (_row(r["id"], collection, source, _dumps(r)) for collection, r in facts.all()),
+        "INSERT INTO kz_records VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            _row(r["id"], collection, source, _dumps(r), "1" if r["id"] in linked else "0")
+            for collection, r in facts.all()
+        ),
     )
-    # Every record has a row of links, empty ones too, so that a missing row is damage.
     conn.executemany(
         "INSERT INTO kz_links VALUES (?, ?, ?, ?)",
         (
-            _row(r["id"], _dumps(referrers.get(r["id"], {})), _dumps(mentions.get(r["id"], {})))
-            for _, r in facts.all()
+            _row(i, _dumps(referrers.get(i, {})), _dumps(mentions.get(i, {})))
+            for i in sorted(linked)
         ),
     )
 
@@ -139,27 +148,35 @@ def _row(*columns: str) -> tuple[str, ...]:
     return (*columns, digest(*columns))
 
 
-def _referrer_pairs(facts: Facts) -> Iterator[tuple[str, str, str]]:
-    """(target, collection, id) for every record that refers to target, in file order."""
-    for collection, record in facts.all():
-        for target in dict.fromkeys(t for _, t in facts.referenced(collection, record)):
-            yield target, collection, record["id"]
+Groups = dict[str, dict[str, list[str]]]  # record id -> collection -> ids, in file order
 
 
-def _mention_pairs(facts: Facts) -> Iterator[tuple[str, str, str]]:
-    """(country, collection, id) for every record that mentions the country."""
-    for collection, record in facts.all():
-        for country in sorted(facts.countries_of(collection, record)):
-            yield country, collection, record["id"]
-
-
-def _grouped(
-    facts: Facts, pairs: Iterable[tuple[str, str, str]]
-) -> dict[str, dict[str, list[str]]]:
-    out: dict[str, dict[str, list[str]]] = {}
-    for target, collection, record_id in pairs:
-        out.setdefault(target, {}).setdefault(collection, []).append(record_id)
-    return out
+def _links(facts: Facts) -> tuple[Groups, Groups]:
+    """For every record, the records that refer to it and, for a country, the records
+    that mention it (as :meth:`Facts.countries_of` says), in one pass over the facts."""
+    collection_of = {record["id"]: key for key, record in facts.all()}
+    targets = {
+        record["id"]: list(dict.fromkeys(t for _, t in facts.referenced(key, record)))
+        for key, record in facts.all()
+    }
+    countries = {
+        record_id: [t for t in found if collection_of.get(t) == "countries"]
+        for record_id, found in targets.items()
+    }
+    referrers: Groups = {}
+    mentions: Groups = {}
+    for key, record in facts.all():
+        record_id = record["id"]
+        named = set(countries[record_id])
+        if key == "countries":
+            named.add(record_id)
+        for target in targets[record_id]:
+            referrers.setdefault(target, {}).setdefault(key, []).append(record_id)
+            if collection_of.get(target) != "countries":  # a person, place, org, event
+                named.update(countries.get(target, ()))
+        for country in sorted(named):
+            mentions.setdefault(country, {}).setdefault(key, []).append(record_id)
+    return referrers, mentions
 
 
 # -- reading -----------------------------------------------------------------------------
@@ -234,12 +251,14 @@ class StoredFacts(Facts):
             marks = ",".join("?" * len(batch))  # placeholders only: the ids are bound
             sql = f"SELECT {_RECORD_COLUMNS} FROM kz_records WHERE id IN ({marks})"  # noqa: S608
             for row in self._query(sql, batch):
-                if not all(isinstance(c, str) for c in row) or row[4] != digest(*row[:4]):
+                if not all(isinstance(c, str) for c in row) or row[5] != digest(*row[:5]):
                     raise StoreCorrupt(f"record {row[0]!r} does not match its digest")
                 record = _load(row[3], dict)
                 if record.get("id") != row[0] or row[1] not in self.collections:
                     raise StoreCorrupt(f"record {row[0]!r} has the wrong shape")
                 self._rows[row[0]] = (row[1], record)
+                if row[4] != "1":
+                    self._links[row[0]] = ("{}", "{}")  # nothing refers to it
             missing = [i for i in batch if i not in self._rows]
             if missing and listed:
                 raise StoreCorrupt(f"record {missing[0]!r} is listed but missing")
@@ -263,6 +282,7 @@ class StoredFacts(Facts):
     def _index(self, target: str, column: int) -> dict[str, list[str]]:
         """The ids of the records that refer to (column 1) or mention (column 2) a record
         that exists, by collection, from its checked row of links."""
+        self._fetch([target])
         links = self._links.get(target)
         if links is None:
             rows = self._query(

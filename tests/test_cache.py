@@ -246,6 +246,7 @@ def test_terminal_sequences_written_into_an_entry_never_reach_the_output(
         "UPDATE kz_collections SET ids = '[]' WHERE collection = 'trade'",
         "UPDATE kz_links SET referrers = '{}' WHERE id = 'rwanda'",
         "DELETE FROM kz_links WHERE id = 'rwanda'",
+        "UPDATE kz_records SET linked = '0' WHERE id = 'rwanda'",
         "UPDATE kz_links SET mentions = '{\"visits\": []}' WHERE id = 'rwanda'",
         "UPDATE kz_records SET body = '[]' WHERE id = 'trade-2024'",
         "UPDATE kz_meta SET body = '{}'",
@@ -542,3 +543,25 @@ def test_store_corruption_is_never_a_traceback(
     result = RUNNER.invoke(cli.app, ["--data", str(copy), "visits", "--country", "Rwanda"])
     assert result.exit_code == 0
     assert "Traceback" not in result.output
+
+
+def test_the_stores_links_are_what_the_facts_say(tmp_path: Path) -> None:
+    """The one-pass index equals Facts' own answers: referrers, and countries_of."""
+    big = tmp_path / "big.yaml"
+    subprocess.run(
+        [sys.executable, str(ROOT / "benchmarks" / "make_facts.py"), "--records=800", f"-o{big}"],
+        check=True,
+    )
+    for dataset in (store.validate(str(big), big.read_bytes()), store.load()):
+        facts = Facts(dataset)
+        referrers, mentions = sqlite_store._links(facts)
+        for _, record in facts.all():
+            expected: dict[str, list[str]] = {}
+            for other_key, other in facts.referrers(record["id"]):
+                expected.setdefault(other_key, []).append(other["id"])
+            assert referrers.get(record["id"], {}) == expected
+        wanted: dict[str, dict[str, list[str]]] = {}
+        for key, record in facts.all():
+            for country in sorted(facts.countries_of(key, record)):
+                wanted.setdefault(country, {}).setdefault(key, []).append(record["id"])
+        assert mentions == wanted
