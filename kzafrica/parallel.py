@@ -1,12 +1,12 @@
 """Doing a list of work items on two cores: this process and a forked child share them out.
 
-Used only for big inputs, and only on Linux with a second core (fork is unsafe on macOS
-once system libraries are loaded, and missing on Windows). The item numbers wait in a pipe
-and each process takes the next one when it is free, so neither sits idle while the other
-has a long queue; the child's results come back pickled through a second pipe. Anything
-that goes wrong in the child (an exception, a signal, an unpicklable result) gives None,
-as does any item whose work gives None: the caller then does the work the slow,
-single-process way, so a failure costs time, never correctness.
+Used only for big inputs, and only on Linux with a second core and no other thread (fork
+is unsafe on macOS once system libraries are loaded, and missing on Windows). The item
+numbers wait in a pipe and each process takes the next one when it is free, so neither
+sits idle while the other has a long queue; the child's results come back pickled through
+a second pipe. Anything that goes wrong in the child (an exception, a signal, an
+unpicklable result) gives None, as does any item whose work gives None: the caller then
+does the work the slow, single-process way, so a failure costs time, never correctness.
 """
 
 from __future__ import annotations
@@ -35,8 +35,14 @@ def cores() -> int:
 
 
 def available() -> bool:
-    """Whether :func:`run` shares its items with a forked child."""
-    return sys.platform.startswith("linux") and hasattr(os, "fork") and cores() >= 2
+    """Whether :func:`run` shares its items with a forked child.
+
+    Not when other threads run: one of them may hold a lock (imports, logging) that the
+    child, a copy of this thread alone, would wait on for ever.
+    """
+    threading = sys.modules.get("threading")
+    alone = threading is None or threading.active_count() == 1
+    return sys.platform.startswith("linux") and hasattr(os, "fork") and alone and cores() >= 2
 
 
 def run(work: Callable[[T], R | None], items: Sequence[T]) -> list[R] | None:

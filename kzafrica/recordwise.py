@@ -53,7 +53,7 @@ def check(file: str, text: str) -> Dataset | None:
     def work(part: Piece) -> list[Entry] | None:
         return _validate(text, part, memo)
 
-    with _no_gc(freeze=len(text) >= _FREEZE):
+    with _no_gc():
         run = parallel.run if len(text) >= BIG else parallel.run_here
         found = run(work, parts)
         if found is None:
@@ -65,6 +65,10 @@ def check(file: str, text: str) -> Dataset | None:
         # reference path; an excerpt that is not goes that way to be reported.
         if excerpts.annotate(facts):
             return None
+        if len(text) >= _FREEZE:
+            # A big file's data lives for the rest of the run: out of the collector's sight
+            # for good, or it walks the millions of objects again (a third of a second).
+            gc.freeze()
     return Dataset(facts=facts, references=REFERENCES, kinds=KINDS, source=file)
 
 
@@ -179,20 +183,16 @@ def _facts_as_expected() -> bool:
 
 
 @contextmanager
-def _no_gc(freeze: bool) -> Iterator[None]:
+def _no_gc() -> Iterator[None]:
     """No cyclic garbage collection while millions of small objects are made and kept.
 
     The collector would walk them all several times (and, in a forked child, copy the
-    parent's memory by touching it); nothing made here forms cycles. With ``freeze``, what
-    exists at the end (the data of a big file, kept for the rest of the run) is moved out of
-    the collector's sight for good, so that it is not walked afterwards either.
+    parent's memory by touching it); nothing made here forms cycles.
     """
     enabled = gc.isenabled()
     gc.disable()
     try:
         yield
     finally:
-        if freeze:
-            gc.freeze()
         if enabled:
             gc.enable()

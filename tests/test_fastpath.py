@@ -305,3 +305,25 @@ def test_problems_are_the_reference_problems() -> None:
     assert [Problem(*p) for p in problems] == [
         Problem("Input should be a valid string (got 7)", line, 3, ("article", "dateline"))
     ]
+
+
+# -- decode --------------------------------------------------------------------------
+
+BREAKS_AND_BLANKS = [*" \t\n\r\x0b\x0c\x1c\x1d\x1e\x1f\x85\u2028\u2029\xa0\u3000", "#", "a"]
+
+
+def empty_as_before(text: str) -> bool:
+    """The emptiness rule decode() had, over a list of every line of the file."""
+    return not text.strip() or all(
+        not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
+    )
+
+
+@settings(max_examples=2000, deadline=None)
+@given(st.text(alphabet=st.sampled_from(BREAKS_AND_BLANKS), max_size=20))
+def test_decode_finds_a_file_empty_as_before(text: str) -> None:
+    if empty_as_before(text):
+        with pytest.raises(DataError, match="is empty"):
+            store.decode(FILE, text.encode("utf-8"))
+    else:
+        assert store.decode(FILE, text.encode("utf-8")) == text

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from pathlib import Path
@@ -127,20 +128,32 @@ def test_an_exception_here_stops_the_child(tmp_path: Path) -> None:
     assert gone(pids[0])
 
 
-@pytest.mark.parametrize("setting", ["one core", "macOS", "too few items", "too many items"])
+SETTINGS = ["one core", "macOS", "another thread", "too few items", "too many items"]
+
+
+@pytest.mark.parametrize("setting", SETTINGS)
 def test_when_not_shared_all_run_here(monkeypatch: pytest.MonkeyPatch, setting: str) -> None:
     count = {"too few items": 1, "too many items": 5000}.get(setting, 10)
     if setting == "one core":
         monkeypatch.setattr(parallel, "cores", lambda: 1)
     if setting == "macOS":
         monkeypatch.setattr(sys, "platform", "darwin")
+    stop = threading.Event()
+    other = threading.Thread(target=stop.wait)
+    if setting == "another thread":
+        other.start()
     pids: list[int] = []
 
     def work(n: int) -> int | None:
         pids.append(os.getpid())
         return None if n == 3 else n
 
-    assert parallel.run(work, range(count)) == ([0] if count == 1 else None)
+    try:
+        assert parallel.run(work, range(count)) == ([0] if count == 1 else None)
+    finally:
+        stop.set()
+        if other.is_alive():
+            other.join()
     assert set(pids) == {os.getpid()}
     assert len(pids) == min(count, 4)  # stops at the first None
 
