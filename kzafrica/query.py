@@ -454,7 +454,8 @@ def timeline(
     facts: Facts, country: CountryMatch | None, kind: str | None, window: Window
 ) -> list[Record]:
     """Every dated record, oldest first; ``kind`` is a record kind or its list's name.
-    Without a window, undated visits and events (or undated records of ``kind``) follow."""
+    Without a window, undated visits and events follow (of ``kind`` only, if it is one of
+    them): a kind narrows the timeline, it never adds to it."""
     keys = dated_collections(facts)
     undated = [key for key in keys if key in OCCURRENCES]
     if kind is not None:
@@ -462,7 +463,8 @@ def timeline(
         key = kinds.get(kind.strip().lower()) or (kind if kind in facts.collections else None)
         if key is None:
             raise UsageError(f"unknown kind {printable(kind)}; choose from {', '.join(kinds)}")
-        keys = undated = [key] if key in keys else []
+        undated = [key] if key in undated else []
+        keys = [key] if key in keys else []
     rows = select(
         facts, keys, where=lambda key, r: bool(r.get("date")) and window.admits(r), country=country
     )

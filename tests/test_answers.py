@@ -494,3 +494,13 @@ def test_shared_options_in_a_real_process(tmp_path: Path) -> None:
         "visit-burkina-faso-delegation-2025",
         "visit-joly-forum-2025",
     ]
+
+
+def test_a_kind_narrows_the_timeline_and_never_adds_to_it() -> None:
+    """Found by the property test: `events --kind goods` listed undated goods that
+    `events` itself leaves out (it adds only undated visits and events)."""
+    everything = ids("events")
+    for kind in ("goods", "trade", "visit", "event", "quote"):
+        narrowed = ids("events", "--kind", kind)
+        assert set(narrowed) <= set(everything), kind
+    assert "agreement-critical-minerals" in ids("events", "--kind", "event")
