@@ -68,16 +68,19 @@ class Finder:
                 to_text.append(to_text[-1] + 1)
             to_text.extend(range(word.start(), word.end()))
         self._to_text = to_text
-        self._found: dict[str, Span | None] = {}
+        self._found: dict[tuple[str, int], Span | None] = {}
 
-    def find(self, excerpt: str) -> Span | None:
-        """Where ``excerpt`` first occurs, whitespace aside; None if it does not."""
-        if excerpt in self._found:
-            return self._found[excerpt]
+    def find(self, excerpt: str, occurrence: int = 1) -> Span | None:
+        """Where ``excerpt`` occurs for the ``occurrence``-th time (1: the first),
+        whitespace aside; None if it does not occur that often."""
+        if (excerpt, occurrence) in self._found:
+            return self._found[excerpt, occurrence]
         wanted = " ".join(excerpt.split())
         at = self._squashed.find(wanted) if wanted else -1
+        for _ in range(occurrence - 1):
+            at = self._squashed.find(wanted, at + 1) if at >= 0 else -1
         span = None if at < 0 else Span(self._to_text[at], self._to_text[at + len(wanted) - 1] + 1)
-        self._found[excerpt] = span
+        self._found[excerpt, occurrence] = span
         return span
 
 
@@ -114,12 +117,18 @@ def _scan(facts: dict[str, Any], *, annotate: bool) -> Iterator[tuple[Loc, str]]
         excerpts = record.get("evidence")
         if not isinstance(excerpts, list):
             continue
+        pins = record.get("occurrences")
         spans = []
         for position, excerpt in enumerate(excerpts):
-            span = finder.find(excerpt) if isinstance(excerpt, str) else None
+            # The first occurrence, unless the record pins another (`occurrences`).
+            nth = pins[position] if isinstance(pins, list) and position < len(pins) else 1
+            if not isinstance(nth, int) or isinstance(nth, bool) or nth < 1:
+                continue  # the model reports it
+            span = finder.find(excerpt, nth) if isinstance(excerpt, str) else None
             if span is None:
                 if isinstance(excerpt, str) and excerpt.strip():
-                    yield (*path, "evidence", position), message
+                    said = message if nth == 1 else f"does not occur {nth} times in {source}"
+                    yield (*path, "evidence", position), said
                 continue
             spans.append({"start": span.start, "end": span.end})
         if annotate:

@@ -160,8 +160,8 @@ class Facts:
         refs = self.references.get(key, {})
         out: Record = {"id": record["id"], "kind": self.kind(key)}
         for field, value in record.items():
-            if field in _FIRST or field in _LAST:
-                continue
+            if field in _FIRST or field in _LAST or (field == "occurrences" and value is None):
+                continue  # (a pin of excerpts is shown only where a record has one)
             if field in refs and value is not None:
                 value = [self.ref(v) for v in value] if isinstance(value, list) else self.ref(value)
             out[field] = value

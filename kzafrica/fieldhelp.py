@@ -155,10 +155,16 @@ def fields(command: str) -> list[Field]:
     for key in keys:
         model = COLLECTIONS[key]
         for name in model.model_fields:
-            if name not in ("id", "evidence"):
+            if name not in ("id", "evidence", "occurrences"):
                 text = describe(model, name)
                 meanings.setdefault(name, {}).setdefault(text, []).append(KINDS[key])
-    for name, text in {"evidence_at": EVIDENCE_AT, **extra, "evidence": EVIDENCE}.items():
+    pins = describe(COLLECTIONS[keys[0]], "occurrences") + " Given only where set."
+    for name, text in {
+        "occurrences": pins,
+        "evidence_at": EVIDENCE_AT,
+        **extra,
+        "evidence": EVIDENCE,
+    }.items():
         meanings[name] = {text: kinds}
     return [
         Field(name, text, () if len(having) == len(kinds) else tuple(having))

@@ -95,6 +95,17 @@ class Record(Strict):
         min_length=1,
         description="Verbatim excerpts of the article that state this record.",
     )
+    occurrences: list[Annotated[int, Field(ge=1)]] | None = Field(
+        default=None,
+        description="Which occurrence in the article each excerpt means (1 for the first),"
+        " one number per excerpt; only where an excerpt stands in the article more than once.",
+    )
+
+    @model_validator(mode="after")
+    def _one_occurrence_per_excerpt(self) -> Record:
+        if self.occurrences is not None and len(self.occurrences) != len(self.evidence):
+            raise ValueError("`occurrences` needs one number for each excerpt of `evidence`")
+        return self
 
 
 class Dated(Strict):

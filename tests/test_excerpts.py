@@ -3,6 +3,7 @@ whitespace aside, and a located error for an excerpt that is not the article's."
 
 from __future__ import annotations
 
+import json
 import re
 from pathlib import Path
 from typing import Any
@@ -185,3 +186,48 @@ def test_sentences_of_the_article() -> None:
 def test_paragraphs_are_blocks_between_blank_lines() -> None:
     text = "\n one\ntwo \n\n  \nthree\n"
     assert [text[p.start : p.end] for p in excerpts.paragraphs(text)] == ["one\ntwo", "three"]
+
+
+def pin(tmp_path: Path, word: str, occurrences: str | None) -> Path:
+    """The shipped facts with the word as the first excerpt of one statement, pinned."""
+    start = SHIPPED.index("  - id: statement-multilateral-frameworks\n")
+    end = SHIPPED.index("    evidence:\n", start) + len("    evidence:\n")
+    old = SHIPPED[start:end]
+    pinned = f"  - occurrences: {occurrences}\n    " if occurrences else "  - "
+    return facts_file(tmp_path, (old, pinned + old[4:] + f"      - '{word}'\n"))
+
+
+def test_a_record_can_pin_another_occurrence(tmp_path: Path) -> None:
+    """An excerpt that occurs twice takes its first occurrence unless the record pins
+    another with `occurrences`; pinning more occurrences than there are is located."""
+    word = "African Union"
+    first = ARTICLE.find(word)
+    second = ARTICLE.find(word, first + 1)
+    assert 0 <= first < second  # the article says it twice
+    for occurrences, start in ((None, first), ("[1, 1]", first), ("[2, 1]", second)):
+        path = pin(tmp_path, word, occurrences)
+        dataset = store.validate(str(path), path.read_bytes())
+        [record] = [
+            r for r in dataset.facts["statements"] if r["id"] == "statement-multilateral-frameworks"
+        ]
+        assert record["evidence_at"][0]["start"] == start, occurrences
+    path = pin(tmp_path, word, "[3, 1]")
+    with pytest.raises(DataError) as info:
+        store.validate(str(path), path.read_bytes())
+    [problem] = info.value.problems
+    assert "does not occur 3 times" in problem.message
+    assert problem.line is not None
+    path = pin(tmp_path, word, "[2]")
+    with pytest.raises(DataError) as info:
+        store.validate(str(path), path.read_bytes())
+    assert "one number for each excerpt" in info.value.problems[0].message
+
+
+def test_a_pin_shows_in_the_output_only_where_set(tmp_path: Path) -> None:
+    plain = RUNNER.invoke(cli.app, ["statements", "--json"])
+    assert all("occurrences" not in r for r in json.loads(plain.stdout))
+    path = pin(tmp_path, "African Union", "[2, 1]")
+    pinned = RUNNER.invoke(
+        cli.app, ["--data", str(path), "show", "statement-multilateral-frameworks", "--json"]
+    )
+    assert json.loads(pinned.stdout)["occurrences"] == [2, 1]
