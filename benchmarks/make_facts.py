@@ -2,12 +2,14 @@
 
     python benchmarks/make_facts.py --records 10000 -o facts-10k.yaml
 
-The records are made up, with synthetic evidence, but they follow every rule of
-``kzafrica.models.Facts``: every collection is present, ids are unique, references point
-at records of the right kind, dates and ranges are valid, and quotes occur in their
-evidence. Most records are visits, spread over 54 African countries and Kazakhstan
-(``--country Rwanda`` finds some). The output is deterministic for a given ``--seed`` and
-has no YAML anchors, aliases or tags, so the project's strict loader accepts it.
+The records are made up, but they follow every rule of ``kzafrica.models.Facts`` and
+of validation: every collection is present, ids are unique, references point at records
+of the right kind, dates and ranges are valid, every excerpt of ``evidence`` is a sentence
+of the shipped article (chosen at random, so it does not state the record), and quotes
+are the article's quotes, in the sentence that holds them. Most records are visits,
+spread over 54 African countries and Kazakhstan (``--country Rwanda`` finds some). The
+output is deterministic for a given ``--seed`` and has no YAML anchors, aliases or tags,
+so the project's strict loader accepts it.
 """
 
 from __future__ import annotations
@@ -23,6 +25,8 @@ from pathlib import Path
 from typing import Any
 
 import yaml
+
+from kzafrica import excerpts
 
 Rec = dict[str, Any]
 
@@ -169,13 +173,13 @@ ROLES: list[tuple[str, str]] = [
     ("Minister of Agriculture of {c}", "minister"),
     ("Ambassador of {c}", "envoy"),
     ("Special Representative of the President of {c}", "envoy"),
-    ("Speaker of the Parliament of {c}", "dignitary"),
 ]
-ORG_TEMPLATES: list[tuple[str, str]] = [
+# (name template, type); None: the name gives no type the model offers.
+ORG_TEMPLATES: list[tuple[str, str | None]] = [
     ("Ministry of Foreign Affairs of {c}", "ministry"),
     ("Ministry of Trade of {c}", "ministry"),
-    ("Investment Promotion Agency of {c}", "agency"),
-    ("Mining Board of {c}", "agency"),
+    ("Investment Promotion Agency of {c}", None),
+    ("Mining Board of {c}", None),
     ("National Development Fund of {c}", "fund"),
     ("{c} Business Forum", "forum"),
 ]
@@ -207,13 +211,22 @@ GOODS = [
     "copper ore",
 ]
 AREAS = ["trade", "technology", "agriculture", "critical minerals", "education", "health", "energy"]
+# Evidence must be the article's words: its sentences, and quotes found in them.
+ARTICLE = excerpts.shipped("article.txt") or ""
+SENTENCES = [ARTICLE[s.start : s.end] for s in excerpts.sentences(ARTICLE)]
 PHRASES = [
     "Our two countries are good friends and partners",
-    "We want to build on this strong foundation",
-    "Whether in trade, technology or agriculture, we are eager to learn from each other",
-    "{c} can benefit immensely from Kazakhstan's know-how",
-    "Africa is taking on an increasingly important role",
+    "our two countries are eager to learn from each other",
+    "benefit immensely from Kazakhstan’s know-how",
+    "We view Africa as an equal partner",
+    "Africa represents 54 out of 193 UN member states",
 ]
+STATEMENT = "The African continent is taking on an increasingly important role"
+
+
+def holding(words: str) -> str:
+    """The article's sentence that holds ``words``."""
+    return next(sentence for sentence in SENTENCES if words in sentence)
 
 
 def slug(text: str) -> str:
@@ -261,6 +274,10 @@ class Builder:
     def status(self, date: str) -> str:
         return "planned" if date > "2025-06-03" else "held"
 
+    def excerpt(self) -> str:
+        """A sentence of the article, as a record's evidence."""
+        return self.rng.choice(SENTENCES)
+
     def pick(self, key: str) -> str:
         return str(self.rng.choice(self.data[key])["id"])
 
@@ -268,7 +285,7 @@ class Builder:
         rec: Rec = {"id": slug(name), "name": name, "code": code, "code3": code3}
         if aliases:
             rec["aliases"] = list(aliases)
-        rec["evidence"] = [f"{name} and Kazakhstan"]
+        rec["evidence"] = [self.excerpt()]
         self.names[self.add("countries", rec)] = name
 
     def place(self, name: str, country: str) -> None:
@@ -278,20 +295,22 @@ class Builder:
                 "id": self.new_id("places"),
                 "name": name,
                 "country": country,
-                "evidence": [f"in {name}, {self.names[country]}"],
+                "evidence": [self.excerpt()],
             },
         )
         self.names[pid] = name
         self.places_in.setdefault(country, []).append(pid)
 
-    def organization(self, name: str, kind: str, country: str | None, **extra: str) -> str:
-        rec: Rec = {"id": self.new_id("organizations"), "name": name, "type": kind}
+    def organization(self, name: str, kind: str | None, country: str | None, **extra: str) -> str:
+        rec: Rec = {"id": self.new_id("organizations"), "name": name}
+        if kind is not None:
+            rec["type"] = kind
         if country is not None:
             rec["country"] = country
             if self.rng.random() < 0.5:
                 rec["place"] = self.places_in[country][0]
         rec.update(extra)
-        rec["evidence"] = [f"the {name} said on Tuesday"]
+        rec["evidence"] = [self.excerpt()]
         oid = self.add("organizations", rec)
         self.names[oid] = name
         if kind == "forum":
@@ -310,7 +329,7 @@ class Builder:
         rec["country"] = country
         if self.rng.random() < 0.5:
             rec["organization"] = self.pick("organizations")
-        rec["evidence"] = [f"{role} {name}"]
+        rec["evidence"] = [self.excerpt()]
         pid = self.add("people", rec)
         self.names[pid] = name
         self.level_of[pid] = level
@@ -340,12 +359,12 @@ class Builder:
         if self.rng.random() < 0.2:
             rec.update(ordinal=2, note="second visit")
         rec["as_stated"] = f"on {date}"
-        rec["evidence"] = [f"{who} visited {self.names[place]} on {date}."]
+        rec["evidence"] = [self.excerpt()]
         self.add("visits", rec)
 
     def event(self) -> None:
         kind = self.rng.choice(
-            ["meeting", "address", "agreement", "press briefing", "shipment", "exhibition"]
+            ["meeting", "address", "agreement", "press briefing", "shipment", "expo"]
         )
         rec: Rec = {"id": self.new_id("events"), "type": kind}
         date = self.date(rec)
@@ -356,23 +375,18 @@ class Builder:
         rec["countries"] = [KZ, self.rng.choice(self.data["countries"][1:])["id"]]
         rec["organizations"] = [self.pick("organizations")]
         rec.update(place=place, subject=self.rng.choice(AREAS))
-        rec["evidence"] = [f"a {kind} held in {self.names[place]} on {date}"]
+        rec["evidence"] = [self.excerpt()]
         self.names[self.add("events", rec)] = rec["title"]
 
     def quote(self) -> None:
         speaker = self.pick("people")
-        country = self.names[self.pick("countries")]
-        text = self.rng.choice(PHRASES).format(c=country)
+        text = self.rng.choice(PHRASES)
         rec: Rec = {"id": self.new_id("quotes"), "speaker": speaker, "text": text}
         rec["date"] = f"{self.rng.randint(2015, 2025)}-{self.rng.randint(1, 12):02d}"
         rec["occasion"] = self.pick("events")
-        partial = self.rng.random() < 0.3
-        if partial:
+        if self.rng.random() < 0.3:
             rec["partial"] = True
-            evidence = f"{self.names[speaker]} said that “{text}” during the meeting."
-        else:
-            evidence = f"“{text},” said {self.names[speaker]}."
-        rec["evidence"] = [evidence]
+        rec["evidence"] = [holding(text)]
         self.add("quotes", rec)
 
     def other(self, key: str) -> None:
@@ -386,25 +400,21 @@ class Builder:
             year = rng.randint(2000, 2024)
             value = rng.randint(50, 900)
             rec["date"] = f"{year}"
-            rec["amount"] = {
-                "value": value * 1_000_000,
-                "currency": "USD",
-                "qualifier": rng.choice(["exact", "around", "more than"]),
-                "as_stated": f"${value} million",
-            }
+            rec["amount"] = {"value": value * 1_000_000, "currency": "USD"}
+            qualifier = rng.choice([None, "around", "more than"])
+            if qualifier is not None:
+                rec["amount"]["qualifier"] = qualifier
+            rec["amount"]["as_stated"] = f"${value} million"
             rec["record_high"] = rng.random() < 0.1
-            sentence = f"trade reached ${value} million in {year}"
         elif key == "goods":
             name = rng.choice(GOODS)
             rec.update(name=name, direction=rng.choice(["export", "import"]))
             rec["countries"] = [self.pick("countries")]
-            sentence = f"Kazakhstan trades {name}"
         elif key == "missions":
             self.date(rec)
             count = rng.randint(1, 12)
             rec.update(type=rng.choice(["diplomatic missions", "honorary consuls"]), country=KZ)
             rec["count"] = count
-            sentence = f"Kazakhstan has {count} {rec['type']} in Africa"
         elif key == "memberships":
             country, org, year = (
                 self.pick("countries"),
@@ -413,34 +423,26 @@ class Builder:
             )
             rec.update(member=country, organization=org, status="observer")
             rec.update(date=f"{year}", as_stated=f"Since {year}")
-            sentence = (
-                f"Since {year}, {self.names[country]} is an observer of the {self.names[org]}"
-            )
         elif key == "strategies":
             start = rng.randint(2020, 2030)
             rec.update(date=f"{start}", end=f"{start + 5}", name=f"Africa Strategy {start}")
             rec.update(owner=self.pick("organizations"), status="currently developing")
-            sentence = f"developing a strategy for {start}-{start + 5}"
         elif key == "figures":
             value = rng.randint(1, 54)
             rec.update(subject="African states among UN members", value=value, total=193)
             rec["organization"] = self.pick("organizations")
-            sentence = f"{value} of the 193 UN members are African states"
         elif key == "initiatives":
             event = self.pick("events")
             rec.update(name=self.names[event], event=event, supported_by="African countries")
             rec["announced_by"] = self.pick("people")
-            sentence = f"African countries supported {self.names[event]}"
         elif key == "areas":
             name = rng.choice(AREAS)
             rec.update(name=name, named_by=self.pick("people"))
-            sentence = f"cooperation in {name}"
         else:  # statements
             speaker = self.pick("people")
             rec.update(speaker=speaker, date=f"{rng.randint(2015, 2025)}")
-            rec["text"] = "Africa is a priority of Kazakhstan's foreign policy"
-            sentence = f"{self.names[speaker]} said {rec['text']}."
-        rec["evidence"] = [sentence]
+            rec["text"] = STATEMENT
+        rec["evidence"] = [holding(STATEMENT) if key == "statements" else self.excerpt()]
         self.add(key, rec)
 
 
@@ -466,7 +468,7 @@ def build(records: int, seed: int = 1) -> Rec:
 
     b.organization("Astana International Forum", "forum", KZ)
     b.organization("African Union", "union", None, place=b.places_in["ethiopia"][0])
-    un = b.organization("United Nations", "international organization", None)
+    un = b.organization("United Nations", None, None)
     b.organization("UN General Assembly", "UN body", None, parent=un)
     b.organization("Ministry of Foreign Affairs of Kazakhstan", "ministry", KZ)
     b.organization("Samruk Kazyna Sovereign Wealth Fund", "fund", KZ)

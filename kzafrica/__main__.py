@@ -1,5 +1,5 @@
 """``python -m kzafrica``: the same as the ``kzafrica`` command."""
 
-from kzafrica.cli import main
+from kzafrica.entry import run
 
-main()
+run()

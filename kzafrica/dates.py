@@ -7,7 +7,6 @@ is 2025-05-01 to 2025-05-31; filters compare spans, never points.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 import re
 
@@ -16,6 +15,13 @@ _PATTERN = re.compile(r"([0-9]{4})(?:-([0-9]{2})(?:-([0-9]{2}))?)?")
 
 class DateError(ValueError):
     """A string that is not a date of the accepted forms."""
+
+
+def _days_in(year: int, month: int) -> int:
+    # calendar.monthrange, without importing calendar on every run.
+    if month == 2:
+        return 29 if year % 4 == 0 and (year % 100 != 0 or year % 400 == 0) else 28
+    return 30 if month in (4, 6, 9, 11) else 31
 
 
 def span(text: str) -> tuple[dt.date, dt.date]:
@@ -32,7 +38,7 @@ def span(text: str) -> tuple[dt.date, dt.date]:
     month = int(match[2])
     if not 1 <= month <= 12:
         raise DateError(f"'{text}' is not a date: month {month:02d} does not exist")
-    last = calendar.monthrange(year, month)[1]
+    last = _days_in(year, month)
     if match[3] is None:
         return dt.date(year, month, 1), dt.date(year, month, last)
     day = int(match[3])

@@ -1,8 +1,9 @@
 """Demonyms, so that ``--country Rwandan`` or ``--country Kazakh`` finds the country.
 
 Reference data for resolving user input, not facts of the article: ISO 3166-1 alpha-2
-code -> adjectives and nouns for Kazakhstan and every African state. pycountry has
-names and codes but no demonyms.
+code -> adjectives and nouns for Kazakhstan and every African state. The generated name
+table (kzafrica/country_names.py) does not take its sources' demonyms: they give one to
+several countries ('Congolese' to both Congos), where here 'Congolese' is the article's.
 """
 
 DEMONYMS: dict[str, tuple[str, ...]] = {

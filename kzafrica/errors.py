@@ -4,35 +4,67 @@ from __future__ import annotations
 
 import functools
 import re
+from collections.abc import Callable
 from typing import NamedTuple
 
 Path = tuple[str | int, ...]
 
-# Characters that could take over or disguise a terminal line: C0/C1 controls, DEL, bidi
-# overrides and isolates, line separators, zero-width marks, lone surrogates (which no
-# terminal encoding can print). The models reject them in data; messages escape them.
-_UNSAFE = "[\x00-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2060-\u2069\ufeff\ud800-\udfff]"
+# Characters that cannot be seen, or that could take over or disguise a terminal line:
+# controls, format characters (bidi overrides, zero-width marks, soft hyphens, tags),
+# private-use, surrogate and unassigned code points, line separators and every
+# default-ignorable code point; kzafrica/invisible.py has the table and its derivation.
+# The models reject them in data; messages escape them. ASCII text, the common case, is
+# checked against the ASCII controls alone, without loading the table.
+_ASCII_UNSAFE = "[\x00-\x1f\x7f]"
 
 
 @functools.cache
-def _unsafe() -> re.Pattern[str]:
-    return re.compile(_UNSAFE)  # compiled on first use: answering a query never needs it
+def _ascii_unsafe() -> re.Pattern[str]:
+    return re.compile(_ASCII_UNSAFE)
+
+
+@functools.cache
+def _candidates() -> tuple[re.Pattern[str], Callable[[str], bool]]:
+    from kzafrica import invisible  # loaded and compiled on first use: a query never needs it
+
+    return re.compile(invisible.candidates()), invisible.refuses
+
+
+def _next_unsafe(text: str, start: int = 0) -> re.Match[str] | None:
+    """The first unsafe character of ``text`` from ``start``, as a match, or None."""
+    if text.isascii():  # the common case: no need for the table
+        return _ascii_unsafe().search(text, start)
+    candidates, refuses = _candidates()
+    found = candidates.search(text, start)
+    # Above U+FFFF the class matches every character: keep only the refused ones.
+    while found and found.group() > "\uffff" and not refuses(found.group()):
+        found = candidates.search(text, found.end())
+    return found
 
 
 def first_unsafe(text: str) -> str | None:
     """The first unsafe character in ``text``, or None."""
-    found = _unsafe().search(text)
+    found = _next_unsafe(text)
     return found.group() if found else None
 
 
-def _escape(match: re.Match[str]) -> str:
-    code = ord(match.group())
-    return f"\\x{code:02x}" if code <= 0xFF else f"\\u{code:04x}"
+def escape(char: str) -> str:
+    """One character as a Python escape: ``\\x1b``, ``\\u202e``, ``\\U000e0041``."""
+    code = ord(char)
+    if code <= 0xFF:
+        return f"\\x{code:02x}"
+    return f"\\u{code:04x}" if code <= 0xFFFF else f"\\U{code:08x}"
 
 
 def visible(text: str) -> str:
     """``text`` with every unsafe character escaped (ESC shows as ``\\x1b``): one safe line."""
-    return _unsafe().sub(_escape, text)
+    out, done = [], 0
+    found = _next_unsafe(text)
+    while found:
+        out += [text[done : found.start()], escape(found.group())]
+        done = found.end()
+        found = _next_unsafe(text, done)
+    return "".join(out) + text[done:] if out else text
 
 
 class Problem(NamedTuple):

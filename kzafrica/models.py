@@ -35,10 +35,15 @@ class Ref:
 
 def _safe_text(value: str) -> str:
     bad = first_unsafe(value)
-    if bad:
+    if bad and (bad < "\x20" or "\x7f" <= bad <= "\x9f"):
         raise ValueError(
             f"contains the control character U+{ord(bad):04X};"
             " write plain text (whitespace other than spaces is not allowed)"
+        )
+    if bad:
+        raise ValueError(
+            f"contains U+{ord(bad):04X}, a character that cannot be seen (format, private-use,"
+            " unassigned or default-ignorable); remove it"
         )
     if not value.strip():
         raise ValueError("is empty or only whitespace")
@@ -90,6 +95,17 @@ class Record(Strict):
         min_length=1,
         description="Verbatim excerpts of the article that state this record.",
     )
+    occurrences: list[Annotated[int, Field(ge=1)]] | None = Field(
+        default=None,
+        description="Which occurrence in the article each excerpt means (1 for the first),"
+        " one number per excerpt; only where an excerpt stands in the article more than once.",
+    )
+
+    @model_validator(mode="after")
+    def _one_occurrence_per_excerpt(self) -> Record:
+        if self.occurrences is not None and len(self.occurrences) != len(self.evidence):
+            raise ValueError("`occurrences` needs one number for each excerpt of `evidence`")
+        return self
 
 
 class Dated(Strict):
@@ -154,16 +170,9 @@ class Person(Record):
     organization: OrgRef | None = None
 
 
-# What sort of body an organization is.
-OrgType = Literal[
-    "ministry",
-    "fund",
-    "agency",
-    "forum",
-    "union",
-    "international organization",
-    "UN body",
-]
+# What sort of body an organization is, where its name or the article says so ("Ministry",
+# "Fund", "Forum", "Union", "UN ..."); a type the article does not give stays empty.
+OrgType = Literal["ministry", "fund", "forum", "union", "UN body"]
 
 
 class Organization(Record):
@@ -171,15 +180,16 @@ class Organization(Record):
 
     kind: ClassVar[str] = "organization"
     name: Text
-    type: OrgType
+    type: OrgType | None = Field(default=None, description="None where the article does not say.")
     aliases: list[Text] = []
     country: CountryRef | None = None
     place: PlaceRef | None = None
     parent: OrgRef | None = Field(default=None, description="The body this one belongs to.")
 
 
-# The rank of the visitor.
-Level = Literal["head of state", "minister", "envoy", "dignitary"]
+# The rank of the visitor, as the article's words for them give it: a President is a head of
+# state, a special representative an envoy.
+Level = Literal["head of state", "minister", "envoy"]
 
 
 # What sort of visit it was.
@@ -218,7 +228,7 @@ EventType = Literal[
     "agreement",
     "press briefing",
     "shipment",
-    "exhibition",
+    "expo",
     "election",
     "establishment",
 ]
@@ -239,8 +249,8 @@ class Event(Record, Dated):
     note: Text | None = Field(default=None, description="The article's own words on it.")
 
 
-# How an amount relates to the true figure, as the article says it.
-Qualifier = Literal["exact", "around", "more than"]
+# How an amount relates to the true figure, as the article says it ("around", "surpassed").
+Qualifier = Literal["around", "more than"]
 
 
 class Amount(Strict):
@@ -248,7 +258,9 @@ class Amount(Strict):
 
     value: int = Field(ge=0, description="Whole currency units: $783 million is 783000000.")
     currency: Literal["USD"] = Field(description="ISO 4217 code.")
-    qualifier: Qualifier
+    qualifier: Qualifier | None = Field(
+        default=None, description="None where the article gives the figure unqualified."
+    )
     as_stated: Text = Field(description="The figure in the article's words.")
 
 
@@ -275,6 +287,9 @@ class Goods(Record, Dated):
     countries: list[CountryRef] = Field(
         default=[],
         description="Countries the article ties these goods to; empty for Africa.",
+    )
+    named_by: PersonRef | None = Field(
+        default=None, description="Who the article says listed these goods."
     )
     note: Text | None = Field(default=None, description="The article's own words on it.")
 

@@ -1,217 +1,93 @@
 """Pure functions over validated facts: lookup, country and date resolution, filters, search.
 
-Records here are the plain dicts of a :class:`~kzafrica.store.Dataset`; output records
-have references expanded to ``{id, name}`` (countries also carry ``code``) so that a
-script needs no second lookup. No Typer, no Rich, no printing.
+Records here are the plain dicts of a :class:`~kzafrica.dataset.Dataset`, asked of a
+:class:`~kzafrica.factbase.Facts`; output records have references expanded to ``{id, name}``
+(countries also carry ``code``) so that a script needs no second lookup. No Typer, no Rich,
+no printing.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
-import functools
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from typing import Any, NamedTuple
 
-from kzafrica import dates
-from kzafrica.demonyms import DEMONYMS
+from kzafrica import countries, dates
+from kzafrica.countries import CountryMatch as CountryMatch  # re-exported for callers
 from kzafrica.errors import UsageError
-from kzafrica.store import Dataset
-
-Record = dict[str, Any]
-
-# The order of keys in output records: these first, evidence last, the rest as in the model.
-_FIRST = ("id", "kind")
-_LAST = ("evidence",)
-
-
-def fold(text: str) -> str:
-    """Case- and accent-insensitive form of ``text``: 'Traoré' and 'TRAORE' fold alike."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-class Facts:
-    """A dataset indexed by id once, so that every lookup after is constant time."""
-
-    def __init__(self, dataset: Dataset) -> None:
-        self.dataset = dataset
-        self.article: Record = dataset.facts["article"]
-        self.collections = [key for key in dataset.kinds if key in dataset.facts]
-        self.by_id: dict[str, tuple[str, Record]] = {}
-        for key in self.collections:
-            for record in dataset.facts[key]:
-                self.by_id[record["id"]] = (key, record)
-        self._mentions: dict[str, frozenset[str]] = {}
-
-    def records(self, key: str) -> list[Record]:
-        """The records of one collection, in file order."""
-        return list(self.dataset.facts.get(key, []))
-
-    def all(self) -> Iterator[tuple[str, Record]]:
-        """Every record with its collection key."""
-        for key in self.collections:
-            for record in self.dataset.facts[key]:
-                yield key, record
-
-    def kind(self, key: str) -> str:
-        """The record kind of a collection ('visits' -> 'visit')."""
-        return self.dataset.kinds[key]
-
-    def name(self, record_id: str) -> str:
-        """A human name for a record: its name, title or text, else its id."""
-        record = self.by_id[record_id][1]
-        for field in ("name", "title", "text"):
-            if isinstance(record.get(field), str):
-                return str(record[field])
-        return record_id
-
-    def referenced(self, key: str, record: Record) -> Iterator[tuple[str, str]]:
-        """(field, id) for every reference the record makes."""
-        for field in self.dataset.references.get(key, {}):
-            value = record.get(field)
-            for target in value if isinstance(value, list) else [value]:
-                if isinstance(target, str):
-                    yield field, target
-
-    def countries_of(self, key: str, record: Record) -> frozenset[str]:
-        """Country ids a record mentions: directly, or through a person, place,
-        organization or event it refers to."""
-        found = self._mentions.get(record["id"])
-        if found is not None:
-            return found
-        out: set[str] = set()
-        if key == "countries":
-            out.add(record["id"])
-        for _, target in self.referenced(key, record):
-            target_key, target_record = self.by_id[target]
-            if target_key == "countries":
-                out.add(target)
-            else:
-                out.update(
-                    t
-                    for _, t in self.referenced(target_key, target_record)
-                    if self.by_id[t][0] == "countries"
-                )
-        result = frozenset(out)
-        self._mentions[record["id"]] = result
-        return result
-
-    def expand(self, key: str, record: Record) -> Record:
-        """The output form of a record: kind added, references expanded, evidence last."""
-        refs = self.dataset.references.get(key, {})
-        out: Record = {"id": record["id"], "kind": self.kind(key)}
-        for field, value in record.items():
-            if field in _FIRST or field in _LAST:
-                continue
-            if field in refs and value is not None:
-                value = [self.ref(v) for v in value] if isinstance(value, list) else self.ref(value)
-            out[field] = value
-        for field in _LAST:
-            if field in record:
-                out[field] = record[field]
-        return out
-
-    def ref(self, record_id: str) -> Record:
-        """A reference as output: ``{id, name}``, plus ``code`` for a country."""
-        key, record = self.by_id[record_id]
-        out: Record = {"id": record_id, "name": self.name(record_id)}
-        if key == "countries":
-            out["code"] = record["code"]
-        return out
-
+from kzafrica.factbase import Facts, Record
+from kzafrica.textfold import fold as fold  # the one folding of text, for the CLI too
 
 # -- countries ------------------------------------------------------------------------
 
 
-class CountryMatch(NamedTuple):
-    """A resolved --country value: the fact-base id, or None for a real country the
-    fact base does not mention (an empty result, not an error)."""
-
-    id: str | None
-    name: str
-    code: str
-
-
 def resolve_country(facts: Facts, text: str) -> CountryMatch:
-    """Resolve a name, ISO alpha-2/alpha-3 code or demonym, any case or accents."""
-    wanted = fold(text.strip())
-    if not wanted:
+    """Resolve a name (official, short, common or former, any spelling), an ISO
+    alpha-2/alpha-3 code or a demonym, in any case, with or without accents."""
+    if not text.strip():
         raise UsageError("--country needs a country name or ISO code, e.g. --country Rwanda")
-    known = {record["code"]: record for record in facts.records("countries")}
-    # The fact base first, so that the common case never imports pycountry.
-    code = _index(known.values()).get(wanted) or _world()[0].get(wanted)
-    if code is not None:
-        record = known.get(code)
-        if record is not None:
-            return CountryMatch(record["id"], record["name"], code)
-        return CountryMatch(None, _world()[1][code], code)
-    choices = {fold(name): name for name in _world()[1].values()}
-    choices.update({fold(r["name"]): r["name"] for r in known.values()})
-    close = difflib.get_close_matches(wanted, list(choices), n=3, cutoff=0.6)
+    match = countries.resolve(facts.records("countries"), text)
+    if match is not None:
+        return match
+    close = countries.suggest(facts.records("countries"), text)
     hint = (
-        f"; did you mean {' or '.join(choices[c] for c in close)}?"
+        f"; did you mean {' or '.join(close)}?"
         if close
         else "; use a country name, an ISO 3166-1 code or a demonym"
     )
     raise UsageError(f"unknown country {printable(text)}{hint}")
 
 
-def _index(countries: Iterable[Record]) -> dict[str, str]:
-    """Folded name, alias, code or demonym -> alpha-2 code, for the fact base's countries."""
-    index: dict[str, str] = {}
-    for record in countries:
-        names = [record["name"], record["code"], record.get("code3", "")]
-        names += [*record.get("aliases", []), *DEMONYMS.get(record["code"], ())]
-        index.update((fold(name), record["code"]) for name in names if name)
-    return index
-
-
-@functools.cache
-def _world() -> tuple[dict[str, str], dict[str, str]]:
-    """Every ISO 3166-1 country: (folded name, code or demonym -> code, code -> name)."""
-    import pycountry  # the ISO 3166 reference; loaded only when the fact base misses
-
-    index: dict[str, str] = {}
-    names: dict[str, str] = {}
-    for country in pycountry.countries:
-        names[country.alpha_2] = country.name
-        known = [country.alpha_2, country.alpha_3, country.name]
-        known += [
-            getattr(country, a) for a in ("official_name", "common_name") if hasattr(country, a)
-        ]
-        known += DEMONYMS.get(country.alpha_2, ())
-        for name in known:
-            index.setdefault(fold(name), country.alpha_2)
-    return index, names
-
-
 # -- dates --------------------------------------------------------------------------
 
 
 class Window(NamedTuple):
-    """A --since/--until window; either end may be open."""
+    """A --since/--until window; either end may be open. With ``certain``, only records
+    that certainly fall inside it pass."""
 
     since: dt.date | None = None
     until: dt.date | None = None
+    certain: bool = False
 
     @property
     def open(self) -> bool:
         return self.since is None and self.until is None
 
-    def admits(self, record: Record) -> bool:
-        """True when the record's date (or range) overlaps the window. Undated records
-        only pass an open window."""
-        if self.open:
-            return True
+    def placement(self, record: Record) -> str | None:
+        """Where a record stands against the window: ``certain`` when its whole span is
+        inside and its date is not approximate, ``possible`` when it only overlaps (an
+        approximate date, or a span that reaches outside), None when it is outside or
+        undated."""
         date = record.get("date")
         if not isinstance(date, str):
-            return False
-        return dates.overlaps(date, record.get("end"), self.since, self.until)
+            return None
+        first, last = dates.record_span(date, record.get("end"))
+        if (self.since is not None and last < self.since) or (
+            self.until is not None and first > self.until
+        ):
+            return None
+        inside = (self.since is None or first >= self.since) and (
+            self.until is None or last <= self.until
+        )
+        return "certain" if inside and not record.get("approximate") else "possible"
+
+    def admits(self, record: Record) -> bool:
+        """True when the record's date (or range) overlaps the window (with ``certain``:
+        lies certainly inside it). Undated records only pass an open window."""
+        if self.open:
+            return True
+        placed = self.placement(record)
+        return placed == "certain" if self.certain else placed is not None
+
+    def mark(self, rows: list[Record]) -> list[Record]:
+        """Output records with ``in_window`` (before the evidence) when a window is given."""
+        if self.open:
+            return rows
+        return [with_field(row, "in_window", self.placement(row)) for row in rows]
 
 
-def window(since: str | None, until: str | None) -> Window:
+def window(since: str | None, until: str | None, certain: bool = False) -> Window:
     """Parse --since/--until (YYYY, YYYY-MM or YYYY-MM-DD) at their own precision."""
     start = end = None
     try:
@@ -223,13 +99,36 @@ def window(since: str | None, until: str | None) -> Window:
         raise UsageError(f"bad date: {exc}") from None
     if start is not None and end is not None and start > end:
         raise UsageError(f"--since {since} is after --until {until}")
-    return Window(start, end)
+    if certain and start is None and end is None:
+        raise UsageError("--certain needs a window: add --since or --until")
+    return Window(start, end, certain)
 
 
-def sort_key(record: Record) -> tuple[dt.date, dt.date, str]:
-    """Chronological order: by first day, then last day, then id."""
-    first, last = dates.record_span(record["date"], record.get("end"))
-    return first, last, record["id"]
+_LAST = dt.date.max
+
+
+def sort_key(record: Record) -> tuple[int, dt.date, dt.date, str]:
+    """Chronological order: by first day, then last day, then id; undated records last
+    (a stable sort keeps them in file order)."""
+    date = record.get("date")
+    if not isinstance(date, str):
+        return 1, _LAST, _LAST, ""
+    first, last = dates.record_span(date, record.get("end"))
+    return 0, first, last, record["id"]
+
+
+def chronological(rows: Iterable[Record]) -> list[Record]:
+    """Records by :func:`sort_key`: the default order of every list of dated records."""
+    return sorted(rows, key=sort_key)
+
+
+def with_field(record: Record, name: str, value: Any) -> Record:
+    """A copy of an output record with ``name`` added just before its evidence."""
+    out = {k: v for k, v in record.items() if k != "evidence"}
+    out[name] = value
+    if "evidence" in record:
+        out["evidence"] = record["evidence"]
+    return out
 
 
 # -- selections ------------------------------------------------------------------------
@@ -240,36 +139,26 @@ def select(
     keys: Iterable[str],
     *,
     where: Callable[[str, Record], bool] = lambda key, record: True,
+    country: CountryMatch | None = None,
+    fields: tuple[str, ...] = (),
 ) -> list[Record]:
-    """Expanded records of the given collections that satisfy ``where``."""
-    return [
-        facts.expand(key, record)
-        for key in keys
-        for record in facts.dataset.facts.get(key, [])
-        if where(key, record)
-    ]
+    """Expanded records of the given collections that satisfy ``where``, in file order.
 
-
-def touches(
-    facts: Facts, country: CountryMatch | None, fields: tuple[str, ...] = ()
-) -> Callable[[str, Record], bool]:
-    """A filter for records that mention ``country`` — in ``fields`` if given, else anywhere."""
-    if country is None:
-        return lambda key, record: True
-    if country.id is None:
-        return lambda key, record: False
-    wanted = country.id
-
-    def check(key: str, record: Record) -> bool:
-        if fields:
-            for field in fields:
-                value = record.get(field)
-                if value == wanted or (isinstance(value, list) and wanted in value):
-                    return True
-            return False
-        return wanted in facts.countries_of(key, record)
-
-    return check
+    With ``country``, only records that mention it (in ``fields`` if given, else anywhere),
+    asked of the store's index so that the cost follows the answer, not the file.
+    """
+    out = []
+    for key in keys:
+        if country is None:
+            pool = facts.records(key)
+        elif country.id is None:  # a real country the fact base does not mention
+            pool = []
+        elif fields:
+            pool = facts.referring(key, fields, country.id)
+        else:
+            pool = [record for _, record in facts.mentioning(country.id, [key])]
+        out += facts.expand_all(key, [record for record in pool if where(key, record)])
+    return out
 
 
 def dated_collections(facts: Facts) -> list[str]:
@@ -279,33 +168,49 @@ def dated_collections(facts: Facts) -> list[str]:
 
 
 def search(facts: Facts, text: str) -> list[Record]:
-    """Every record with a string field containing ``text``, case- and accent-insensitive."""
-    wanted = fold(text.strip())
+    """Every record with a field holding ``text`` (any case, accents, apostrophes, dashes),
+    each with ``matched``: the fields that hold it. Records whose own fields hold it come
+    first, those that hold it only in their evidence after them; each group in file order."""
+    wanted = needed(text, "search needs some text, e.g. kzafrica search grain")
+    own: list[Record] = []
+    evidence_only: list[Record] = []
+    for key, record in facts.all():
+        row = facts.expand(key, record)
+        matched = [path for path, value in _strings(row) if wanted in fold(value)]
+        if not matched:
+            continue
+        found = with_field(row, "matched", list(dict.fromkeys(matched)))
+        (evidence_only if set(matched) == {"evidence"} else own).append(found)
+    return own + evidence_only
+
+
+def needed(text: str | None, hint: str) -> str:
+    """The folded form of a text filter that must not be empty."""
+    wanted = fold(text or "")
     if not wanted:
-        raise UsageError("search needs some text, e.g. kzafrica search grain")
-    return select(
-        facts,
-        facts.collections,
-        where=lambda key, record: any(wanted in fold(s) for s in _strings(record)),
-    )
+        raise UsageError(hint)
+    return wanted
 
 
-def _strings(value: Any) -> Iterator[str]:
+def _strings(value: Any, path: str = "") -> Iterator[tuple[str, str]]:
+    """(dotted path, text) for every string in an output record but its kind; the paths
+    are the names --fields and the CSV header use (``visitors.name``)."""
     if isinstance(value, str):
-        yield value
+        yield path, value
     elif isinstance(value, dict):
-        for item in value.values():
-            yield from _strings(item)
+        for key, item in value.items():
+            if not (path == "" and key == "kind"):
+                yield from _strings(item, f"{path}.{key}" if path else key)
     elif isinstance(value, list):
         for item in value:
-            yield from _strings(item)
+            yield from _strings(item, path)
 
 
 def show(facts: Facts, record_id: str) -> Record:
     """One record with every field, the records it references and those that refer to it."""
-    found = facts.by_id.get(record_id.strip()) or facts.by_id.get(record_id.strip().lower())
+    found = facts.get(record_id.strip()) or facts.get(record_id.strip().lower())
     if found is None:
-        close = difflib.get_close_matches(record_id, list(facts.by_id), n=3, cutoff=0.5)
+        close = difflib.get_close_matches(record_id, facts.ids(), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else "; list ids with kzafrica search"
         raise UsageError(f"unknown id {printable(record_id)}{hint}")
     key, record = found
@@ -315,15 +220,14 @@ def show(facts: Facts, record_id: str) -> Record:
         {
             "field": field,
             "id": target,
-            "kind": facts.kind(facts.by_id[target][0]),
+            "kind": facts.kind(facts.record(target)[0]),
             "name": facts.name(target),
         }
         for field, target in facts.referenced(key, record)
     ]
     out["referenced_by"] = [
         {"id": other["id"], "kind": facts.kind(other_key), "name": facts.name(other["id"])}
-        for other_key, other in facts.all()
-        if any(target == record["id"] for _, target in facts.referenced(other_key, other))
+        for other_key, other in facts.referrers(record["id"])
     ]
     out["evidence"] = evidence
     return out
@@ -361,7 +265,7 @@ def summary(facts: Facts) -> Record:
     ]
     return {
         "article": facts.article,
-        "counts": {key: len(facts.dataset.facts[key]) for key in facts.collections},
+        "counts": {key: facts.count(key) for key in facts.collections},
         "trade": [
             {
                 "id": r["id"],
@@ -400,6 +304,9 @@ def describe(record: Record) -> str:
         return f"{who} ({origin}) → {record['destination']['name']}: {record['form']}"
     if record["kind"] == "trade":
         return f"trade with African countries: {record['amount']['as_stated']}"
+    if record["kind"] == "figure":
+        total = f" of {record['total']}" if record.get("total") is not None else ""
+        return f"{record['subject']}: {record['value']}{total}"
     for field in ("title", "name", "text", "subject"):
         if isinstance(record.get(field), str):
             return str(record[field])
@@ -414,74 +321,163 @@ def describe(record: Record) -> str:
 
 
 def visits(
-    facts: Facts, country: CountryMatch | None, window: Window, status: str | None
+    facts: Facts,
+    country: CountryMatch | None,
+    window: Window,
+    status: str | None,
+    origin: CountryMatch | None = None,
+    destination: CountryMatch | None = None,
 ) -> list[Record]:
-    """Visits either way that touch ``country`` (either side), in the window, of a status."""
-    on_side = touches(facts, country, ("origin", "destination"))
-    return select(
-        facts,
-        ["visits"],
-        where=lambda key, r: on_side(key, r) and window.admits(r) and status in (None, r["status"]),
+    """Visits that touch ``country`` (either side), come from ``origin`` and go to
+    ``destination``, in the window, of a status; oldest first."""
+    sides = [
+        (match, fields)
+        for match, fields in (
+            (origin, ("origin",)),
+            (destination, ("destination",)),
+            (country, ("origin", "destination")),
+        )
+        if match is not None
+    ]
+    # The first country filter is asked of the store's index; the others are checked on
+    # the records it gives.
+    first, rest = (sides[0], sides[1:]) if sides else ((None, ()), [])
+
+    def keep(key: str, record: Record) -> bool:
+        return (
+            window.admits(record)
+            and status in (None, record["status"])
+            and all(refers(facts, key, record, fields, match) for match, fields in rest)
+        )
+
+    rows = select(facts, ["visits"], where=keep, country=first[0], fields=first[1])
+    return window.mark(chronological(rows))
+
+
+def refers(
+    facts: Facts, key: str, record: Record, fields: tuple[str, ...], match: CountryMatch
+) -> bool:
+    """True when one of the record's ``fields`` refers to the matched country."""
+    return match.id is not None and any(
+        field in fields and target == match.id for field, target in facts.referenced(key, record)
     )
 
 
 def trade(facts: Facts, window: Window) -> list[Record]:
     """Trade volumes in the window, oldest first."""
-    return sorted(select(facts, ["trade"], where=lambda key, r: window.admits(r)), key=sort_key)
+    rows = select(facts, ["trade"], where=lambda key, r: window.admits(r))
+    return window.mark(chronological(rows))
 
 
 def goods(facts: Facts, direction: str, country: CountryMatch | None) -> list[Record]:
-    """Exports or imports; with a country, those the article ties to it."""
-    tied = touches(facts, country, ("countries",))
-    return select(
-        facts, ["goods"], where=lambda key, r: r["direction"] == direction and tied(key, r)
+    """Exports or imports; with a country, those the article ties to it. Dated ones first."""
+    return chronological(
+        select(
+            facts,
+            ["goods"],
+            where=lambda key, r: r["direction"] == direction,
+            country=country,
+            fields=("countries",),
+        )
     )
 
 
 def people(facts: Facts, country: CountryMatch | None) -> list[Record]:
-    """People, of one country if given."""
-    return select(facts, ["people"], where=touches(facts, country, ("country",)))
+    """People, of one country if given, in the article's order."""
+    return select(facts, ["people"], country=country, fields=("country",))
+
+
+def places(facts: Facts) -> list[Record]:
+    """Places (cities), in the article's order."""
+    return select(facts, ["places"])
 
 
 def quotes(facts: Facts, speaker: str | None, contains: str | None) -> list[Record]:
-    """Quotes whose speaker's name holds ``speaker`` and whose words hold ``contains``,
-    ignoring case and accents."""
-    who, words = fold(speaker or ""), fold(contains or "")
-    return select(
-        facts,
-        ["quotes"],
-        where=lambda key, r: who in fold(facts.name(r["speaker"])) and words in fold(r["text"]),
+    """Quotes whose speaker's name holds ``speaker`` and whose words hold ``contains``
+    (any case, accents, apostrophes, dashes); dated ones first, oldest first."""
+    return _said(facts, "quotes", speaker, contains)
+
+
+def statements(facts: Facts, speaker: str | None, contains: str | None) -> list[Record]:
+    """Claims reported without quotation marks: someone's, or the article's own."""
+    return _said(facts, "statements", speaker, contains)
+
+
+def _said(facts: Facts, key: str, speaker: str | None, contains: str | None) -> list[Record]:
+    who = (
+        "" if speaker is None else needed(speaker, "--speaker needs a name, e.g. --speaker kagame")
     )
+    words = (
+        ""
+        if contains is None
+        else needed(contains, "--contains needs some words, e.g. --contains partner")
+    )
+
+    def keep(key: str, record: Record) -> bool:
+        name = facts.name(record["speaker"]) if record.get("speaker") else ""
+        return (not who or who in fold(name)) and words in fold(record["text"])
+
+    return chronological(select(facts, [key], where=keep))
 
 
 def organizations(facts: Facts) -> list[Record]:
-    """Organizations, then memberships and statuses, then strategies."""
+    """Organizations, then memberships and statuses, then strategies, each in file order."""
     return select(facts, ["organizations", "memberships", "strategies"])
 
 
 def missions(facts: Facts) -> list[Record]:
-    """Diplomatic missions over time and honorary consuls."""
-    return select(facts, ["missions"])
+    """Diplomatic missions over time, then honorary consuls (undated)."""
+    return chronological(select(facts, ["missions"]))
+
+
+def figures(facts: Facts) -> list[Record]:
+    """Numbers the article states, in its order."""
+    return select(facts, ["figures"])
+
+
+def initiatives(facts: Facts) -> list[Record]:
+    """Kazakh initiatives African countries supported, in the article's order."""
+    return select(facts, ["initiatives"])
+
+
+def areas(facts: Facts) -> list[Record]:
+    """Areas of cooperation, in the article's order."""
+    return select(facts, ["areas"])
+
+
+# The kinds of record that happen (held or planned): the timeline lists their undated
+# records too, after the dated ones, so that no event vanishes for want of a date.
+OCCURRENCES = ("visits", "events")
 
 
 def timeline(
     facts: Facts, country: CountryMatch | None, kind: str | None, window: Window
 ) -> list[Record]:
-    """Every dated record, oldest first; ``kind`` is a record kind or its list's name."""
+    """Every dated record, oldest first; ``kind`` is a record kind or its list's name.
+    Without a window, undated visits and events follow (of ``kind`` only, if it is one of
+    them): a kind narrows the timeline, it never adds to it."""
     keys = dated_collections(facts)
+    undated = [key for key in keys if key in OCCURRENCES]
     if kind is not None:
         kinds = {facts.kind(k): k for k in facts.collections}
         key = kinds.get(kind.strip().lower()) or (kind if kind in facts.collections else None)
         if key is None:
             raise UsageError(f"unknown kind {printable(kind)}; choose from {', '.join(kinds)}")
+        undated = [key] if key in undated else []
         keys = [key] if key in keys else []
-    mentions = touches(facts, country)
     rows = select(
-        facts,
-        keys,
-        where=lambda key, r: bool(r.get("date")) and window.admits(r) and mentions(key, r),
+        facts, keys, where=lambda key, r: bool(r.get("date")) and window.admits(r), country=country
     )
-    return sorted(rows, key=sort_key)
+    dated = window.mark(chronological(rows))
+    if not window.open:
+        return dated
+    return dated + select(facts, undated, where=lambda key, r: not r.get("date"), country=country)
+
+
+def undated_left_out(facts: Facts, country: CountryMatch | None, kind: str | None) -> int:
+    """How many undated records :func:`timeline` lists without a window and leaves out
+    with one."""
+    return sum(1 for row in timeline(facts, country, kind, Window()) if not row.get("date"))
 
 
 def printable(text: str, limit: int = 80) -> str:

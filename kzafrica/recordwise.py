@@ -26,10 +26,10 @@ from typing import Any
 from annotated_types import MinLen
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from kzafrica import blockyaml, parallel
+from kzafrica import blockyaml, excerpts, parallel
 from kzafrica.blockyaml import Piece
+from kzafrica.dataset import Dataset
 from kzafrica.models import KINDS, REFERENCES, Facts
-from kzafrica.store import Dataset
 
 BIG = 2 * 1024 * 1024  # characters: a file this big is shared between two cores
 PIECE = 512 * 1024  # characters in a piece, at most: a few thousand records
@@ -60,6 +60,10 @@ def check(file: str, text: str) -> Dataset | None:
             return None
         facts = _assemble([entry for entries in found for entry in entries])
         if facts is None or references_wrong(facts):
+            return None
+        # Every excerpt must be the article's, and evidence_at says where, as on the
+        # reference path; an excerpt that is not goes that way to be reported.
+        if excerpts.annotate(facts):
             return None
         if len(text) >= _FREEZE:
             # A big file's data lives for the rest of the run: out of the collector's sight

@@ -2,8 +2,10 @@
 
 A command hands over a :class:`Result`: the data (a list of records, or one object for
 ``show`` and ``summary``) and a :class:`View` saying how a table shows it. Machine formats
-write the data itself, losslessly; the table is for people. Heavy imports (Rich, PyYAML,
-csv) happen inside the writer that needs them, so a ``--json`` run never pays for Rich.
+write the data itself, losslessly; the table is for people (laid out by
+:mod:`kzafrica.tables`). Before any format, :func:`write` applies the options every list
+command shares: --sort, then --limit, then --fields. Heavy imports (Rich, PyYAML, csv)
+happen inside the writer that needs them, so a ``--json`` run never pays for Rich.
 """
 
 from __future__ import annotations
@@ -24,6 +26,8 @@ class Column(NamedTuple):
     header: str
     value: Callable[[Record], str]
     min_width: int | None = None
+    whole: bool = False  # never wrapped: ids, which people copy into `show`
+    stack: bool = False  # may go under the column before it when the terminal is narrow
 
 
 class View(NamedTuple):
@@ -34,6 +38,9 @@ class View(NamedTuple):
     caption: str | None = None
     # For one object: the (label, text) rows to show instead of every field.
     pairs: Callable[[Record], list[tuple[str, str]]] | None = None
+    # For a list mixing kinds (search): the fixed columns of CSV and TSV, so that the
+    # header is the same whatever the answer.
+    delimited: tuple[Column, ...] = ()
 
 
 class Result(NamedTuple):
@@ -52,6 +59,8 @@ class Options(NamedTuple):
     format: str = "table"
     fields: tuple[str, ...] = ()
     cite: bool = False
+    sort: tuple[str, ...] = ()  # output fields, "-field" for descending
+    limit: int | None = None
 
 
 Writer = Callable[[Result, Options, TextIO], None]
@@ -69,9 +78,11 @@ def writer(name: str) -> Callable[[Writer], Writer]:
 
 
 def write(result: Result, options: Options, stream: TextIO) -> None:
-    """Select fields, then write ``result`` in the chosen format."""
+    """Sort, limit and select fields, then write ``result`` in the chosen format."""
     if options.format not in FORMATS:
         raise UsageError(f"unknown format '{options.format}'; choose from {', '.join(FORMATS)}")
+    if isinstance(result.data, list) and (options.sort or options.limit is not None):
+        result = arrange(result, options)
     if options.fields:
         fields = options.fields
         if options.cite and options.format == "table" and isinstance(result.data, list):
@@ -79,21 +90,95 @@ def write(result: Result, options: Options, stream: TextIO) -> None:
             fields = (*fields, "evidence") if "evidence" not in fields else fields
         examples = result.data or (result.unfiltered() if result.unfiltered else [])
         picked = select_fields(result.data, fields, examples)
-        result = result._replace(data=picked, unfiltered=lambda: [dict.fromkeys(fields)])
+        result = result._replace(
+            data=picked,
+            unfiltered=lambda: [dict.fromkeys(fields)],
+            view=result.view._replace(delimited=()),  # the chosen fields are the columns
+        )
     FORMATS[options.format](result, options, stream)
+
+
+def arrange(result: Result, options: Options) -> Result:
+    """``--sort`` then ``--limit``, on the records the filters kept."""
+    rows = list(result.data) if isinstance(result.data, list) else [result.data]
+    if options.sort:
+        examples = rows or (result.unfiltered() if result.unfiltered else [])
+        available = _available(examples)
+        unknown = [f for f in options.sort if f.lstrip("-") not in available]
+        if unknown and available:
+            raise UsageError(
+                f"unknown sort field {', '.join(_quoted(f.lstrip('-')) for f in unknown)};"
+                f" available: {', '.join(a for a in available if '.' not in a)}"
+            )
+        rows = sort_rows(rows, options.sort)
+    view = result.view
+    if options.limit is not None and len(rows) > options.limit:
+        note = f"The first {options.limit} of {len(rows)} records (--limit)."
+        view = view._replace(caption=f"{view.caption} {note}" if view.caption else note)
+        rows = rows[: options.limit]
+    return result._replace(data=rows, view=view)
+
+
+def sort_rows(rows: list[Record], keys: tuple[str, ...]) -> list[Record]:
+    """Rows ordered by each key in turn (``-key`` descending), stably; a record without
+    the field comes last either way. Dates sort by the days they cover, text by its
+    folded form."""
+    from kzafrica.textfold import fold
+
+    for key in reversed(keys):
+        path = key.lstrip("-")
+
+        def value(row: Record, path: str = path) -> Any:
+            found = _get(row, path)
+            if path == "date" and isinstance(found, str):  # the record's whole span
+                return _date_key(found, row.get("end"))
+            if path.rsplit(".", 1)[-1] in ("date", "end") and isinstance(found, str):
+                return _date_key(found, None)
+            return _sortable(found, fold)
+
+        keyed = [(value(row), row) for row in rows]
+        present = [(k, row) for k, row in keyed if k is not None]
+        present.sort(key=lambda item: item[0], reverse=key.startswith("-"))
+        rows = [row for _, row in present] + [row for k, row in keyed if k is None]
+    return rows
+
+
+def _date_key(date: str, end: Any) -> Any:
+    from kzafrica import dates
+
+    try:
+        return (0, dates.record_span(date, end if isinstance(end, str) else None))
+    except dates.DateError:
+        return (1, date)
+
+
+def _sortable(value: Any, fold: Callable[[str], str]) -> Any:
+    """A comparable key for any JSON value, None for a missing or empty one. Values of
+    different types compare by type first: numbers, then text, then lists."""
+    if value is None or value == [] or value == "":
+        return None
+    if isinstance(value, (bool, int, float)):
+        return (0, value)
+    if isinstance(value, str):
+        return (1, fold(value), value)
+    if isinstance(value, list):
+        items = [_sortable(v, fold) for v in value]
+        return (2, tuple(item for item in items if item is not None))
+    if isinstance(value, dict):  # an amount by its value, a reference by its name
+        for name in ("value", "name", "id"):
+            if name in value:
+                return _sortable(value[name], fold)
+    return (3, json.dumps(value, sort_keys=True, ensure_ascii=False))
 
 
 def select_fields(
     data: list[Record] | Record, fields: tuple[str, ...], examples: list[Record] | Record
 ) -> list[Record] | Record:
-    """Keep only ``fields`` (top-level names, or dotted paths into nested objects) that
-    ``examples``, records of the same kind, have."""
+    """Keep only ``fields`` (top-level names, or dotted paths into nested objects and into
+    lists of objects, as the CSV header names them) that ``examples``, records of the same
+    kind, have. A path through a list gives the list of its values."""
     rows = data if isinstance(data, list) else [data]
-    available: list[str] = []
-    for row in examples if isinstance(examples, list) else [examples]:
-        for name in _paths(row):
-            if name not in available:
-                available.append(name)
+    available = _available(examples if isinstance(examples, list) else [examples])
     unknown = [f for f in fields if f not in available]
     if unknown and available:
         raise UsageError(
@@ -102,6 +187,11 @@ def select_fields(
         )
     picked = [{f: _get(row, f) for f in fields} for row in rows]
     return picked if isinstance(data, list) else picked[0]
+
+
+def _available(examples: list[Record]) -> list[str]:
+    """Every field name and dotted path the records have, in first-seen order."""
+    return list(dict.fromkeys(name for row in examples for name in _paths(row)))
 
 
 def _quoted(name: str, limit: int = 80) -> str:
@@ -114,13 +204,21 @@ def _paths(row: Record, prefix: str = "") -> Iterable[str]:
         yield prefix + key
         if isinstance(value, dict):
             yield from _paths(value, f"{prefix}{key}.")
+        elif isinstance(value, list):
+            for item in value:
+                if isinstance(item, dict):
+                    yield from _paths(item, f"{prefix}{key}.")
 
 
-def _get(row: Record, path: str) -> Any:
-    value: Any = row
-    for part in path.split("."):
-        value = value.get(part) if isinstance(value, dict) else None
-    return value
+def _get(value: Any, path: str) -> Any:
+    """The value at a dotted path; through a list of objects, the list of their values."""
+    if isinstance(value, list):
+        return [_get(item, path) for item in value]
+    if not isinstance(value, dict):
+        return None
+    head, _, rest = path.partition(".")
+    found = value.get(head)
+    return _get(found, rest) if rest and found is not None else found
 
 
 # -- the table, for people --------------------------------------------------------------
@@ -134,7 +232,8 @@ def text(value: Any) -> str:
         return "yes" if value else "no"
     if isinstance(value, dict):
         if {"as_stated", "qualifier", "value", "currency"} <= value.keys():  # an amount
-            amount = f"{value['qualifier']} {value['value']:,} {value['currency']}"
+            words = (value["qualifier"], f"{value['value']:,}", value["currency"])
+            amount = " ".join(str(w) for w in words if w)  # no qualifier: none was given
             return f"{value['as_stated']} ({amount})"
         if "as_stated" in value:
             return str(value["as_stated"])
@@ -153,14 +252,16 @@ def text(value: Any) -> str:
 def field_column(name: str) -> Column:
     """A column showing one output field of a record :func:`select_fields` made, where a
     dotted path is already a key of its own."""
-    return Column(name, lambda record: text(record.get(name)))
+    whole = name == "id" or name.endswith(".id")
+    return Column(name, lambda record: text(record.get(name)), whole=whole)
 
 
 @writer("table")
 def _table(result: Result, options: Options, stream: TextIO) -> None:
     from rich.console import Console
-    from rich.table import Table
     from rich.text import Text
+
+    from kzafrica import tables
 
     # Text objects are never parsed as markup; emoji codes and highlighting stay off, so
     # whatever a data file holds is shown exactly as typed.
@@ -171,51 +272,52 @@ def _table(result: Result, options: Options, stream: TextIO) -> None:
         return Text(_displayable(value, encoding))
 
     view = result.view
-    table = Table(
-        title=cell(view.title),
-        caption=cell(view.caption) if view.caption else None,
-        show_lines=False,
-        expand=False,
-    )
+    title = cell(view.title)
+    caption = view.caption
     if isinstance(result.data, dict):
-        table.add_column("Field", style="bold", no_wrap=False)
-        table.add_column("Value", overflow="fold")
         pairs = (
             view.pairs(result.data)
             if view.pairs and not options.fields
-            else [(key, _block(value)) for key, value in result.data.items()]
+            else [(key, block(value)) for key, value in result.data.items()]
         )
-        for key, value in pairs:
-            if key == "evidence" and not options.cite and not options.fields:
-                continue
-            table.add_row(cell(key), cell(value))
-        if "evidence" in result.data and not options.cite and not options.fields:
-            table.caption = cell("Evidence: add --cite, or use --json")
-        _print(console, table, stream)
+        if not options.cite and not options.fields:
+            pairs = [(key, value) for key, value in pairs if key != "evidence"]
+            if "evidence" in result.data:
+                caption = "Evidence: add --cite, or use --json"
+        _print(
+            console,
+            tables.object_table(title, _caption(cell, caption), pairs, console.width, cell),
+            stream,
+        )
         return
     columns = list(view.columns)
-    if options.fields:
-        columns = [field_column(f) for f in options.fields]
-    if options.cite and "evidence" not in options.fields:
-        columns.append(Column("Evidence", lambda r: "\n".join(r.get("evidence") or [])))
-    if console.width < _MIN_COLUMN_WIDTH * len(columns):
-        # Too narrow for side-by-side columns: one block of label/value rows per record.
-        table.show_header = False
-        table.add_column("Field", style="bold")
-        table.add_column("Value", overflow="fold")
-        for row in result.data:
-            values = [(c.header, c.value(row)) for c in columns]
-            shown = [(h, v) for h, v in values if v]
-            for index, (header, value) in enumerate(shown):
-                table.add_row(cell(header), cell(value), end_section=index == len(shown) - 1)
-    else:
-        for column in columns:
-            table.add_column(column.header, overflow="fold", min_width=column.min_width)
-        for row in result.data:
-            table.add_row(*(cell(column.value(row)) for column in columns))
+    if options.fields:  # --cite shows the evidence under each row, not as a column
+        columns = [
+            field_column(f) for f in options.fields if not (options.cite and f == "evidence")
+        ]
+    cells = [
+        tables.Cells(
+            column.header,
+            [column.value(row) for row in result.data],
+            whole=column.whole,
+            min_width=column.min_width,
+            stack=column.stack,
+        )
+        for column in columns
+    ]
+    evidence = [_evidence(row) for row in result.data] if options.cite else None
     if not result.data:
-        table.caption = cell("No records match.")
+        caption = "No records match."
+    table = tables.list_table(title, _caption(cell, caption), cells, evidence, console.width, cell)
     _print(console, table, stream)
+
+
+def _caption(cell: Callable[[str], Any], caption: str | None) -> Any:
+    return cell(caption) if caption else None
+
+
+def _evidence(row: Record) -> str:
+    return "\n".join(str(excerpt) for excerpt in row.get("evidence") or [])
 
 
 def _print(console: Any, table: Any, stream: TextIO) -> None:
@@ -226,10 +328,7 @@ def _print(console: Any, table: Any, stream: TextIO) -> None:
     stream.write(captured.get())
 
 
-_MIN_COLUMN_WIDTH = 12  # below this many cells per column, a table turns into blocks
-
-
-def _block(value: Any) -> str:
+def block(value: Any) -> str:
     """A nested value as lines, for the two-column table of a single object."""
     if isinstance(value, list):
         return (
@@ -271,23 +370,37 @@ def _displayable(text: str, encoding: str) -> str:
     return plain.encode(encoding, "backslashreplace").decode(encoding, "replace")
 
 
-def _ascii_only(stream: TextIO) -> bool:
-    encoding = (getattr(stream, "encoding", None) or "utf-8").lower().replace("-", "")
-    return not encoding.startswith("utf")
+def _emit(stream: TextIO, text: str) -> None:
+    """Write a machine format's whole document at once, as UTF-8 bytes whatever the
+    terminal's encoding (as jq does): a script reads the exact text under LANG=C or
+    PYTHONIOENCODING=ascii too, and an interrupted run leaves all of it or none of it in
+    the stream's buffer. A stream without bytes underneath (a StringIO) takes the text."""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:
+        stream.write(text)
+        return
+    stream.flush()  # whatever the text layer holds goes first
+    # Text is UTF-8-encodable except lone surrogates (an undecodable argument, echoed):
+    # escaped, never a crash.
+    buffer.write(text.encode("utf-8", "backslashreplace"))
 
 
 @writer("json")
 def _json(result: Result, options: Options, stream: TextIO) -> None:
-    # ensure_ascii keeps the JSON valid on a stream that cannot encode 'é'; json always
-    # escapes control characters.
-    stream.write(json.dumps(result.data, ensure_ascii=_ascii_only(stream), indent=2) + "\n")
+    # json always escapes control characters. A list is written one record a line: the
+    # json module's C encoder cannot indent, and its Python one took most of a big answer's
+    # time; a single object (show, summary) is indented.
+    if isinstance(result.data, list):
+        lines = ",\n".join("  " + json.dumps(row, ensure_ascii=False) for row in result.data)
+        _emit(stream, f"[\n{lines}\n]\n" if lines else "[]\n")
+    else:
+        _emit(stream, json.dumps(result.data, ensure_ascii=False, indent=2) + "\n")
 
 
 @writer("jsonl")
 def _jsonl(result: Result, options: Options, stream: TextIO) -> None:
     rows = result.data if isinstance(result.data, list) else [result.data]
-    for row in rows:
-        stream.write(json.dumps(row, ensure_ascii=_ascii_only(stream)) + "\n")
+    _emit(stream, "".join(json.dumps(row, ensure_ascii=False) + "\n" for row in rows))
 
 
 LIST_SEPARATOR = " | "
@@ -338,16 +451,26 @@ def _cell(value: Any) -> str | int | float:
 
 def _delimited(result: Result, stream: TextIO, delimiter: str) -> None:
     import csv
+    import io
 
+    if result.view.delimited and isinstance(result.data, list):
+        # A list mixing kinds has fixed columns: one header whatever the answer.
+        fixed = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
+        fixed.writerow([column.header for column in result.view.delimited])
+        for record in result.data:
+            fixed.writerow([_cell(column.value(record)) for column in result.view.delimited])
+        return
     rows = [flatten(r) for r in (result.data if isinstance(result.data, list) else [result.data])]
     # The columns of the unfiltered question: the same header for every filter, an empty
     # answer included, so that scripts can rely on it.
     examples = [flatten(r) for r in result.unfiltered()] if result.unfiltered else rows
     header = _header(examples + rows)
-    out = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
+    text = io.StringIO()
+    out = csv.writer(text, delimiter=delimiter, lineterminator="\n")
     out.writerow(header)
     for row in rows:
         out.writerow([_cell(row.get(k)) for k in header])
+    _emit(stream, text.getvalue())
 
 
 def _header(rows: list[dict[str, Any]]) -> list[str]:
@@ -387,9 +510,7 @@ def _tsv(result: Result, options: Options, stream: TextIO) -> None:
 def _yaml(result: Result, options: Options, stream: TextIO) -> None:
     import yaml
 
-    stream.write(
-        yaml.safe_dump(result.data, sort_keys=False, allow_unicode=not _ascii_only(stream))
-    )
+    _emit(stream, yaml.safe_dump(result.data, sort_keys=False, allow_unicode=True))
 
 
 class Bars(NamedTuple):

@@ -1,46 +1,38 @@
-"""Finding, reading and validating a facts file, with line-numbered errors and a cache.
+"""Finding, reading and validating a facts file; opening its validated, indexed store.
 
-The query path never needs pydantic or PyYAML once a file has validated: the validated
-data is cached as JSON under the user's cache directory, keyed by the SHA-256 of the
-file's bytes and of the model source, so a changed file or a changed model is validated
-afresh and unvalidated data is never served. The cache is best-effort: a missing,
-read-only or corrupt cache directory only means validating again.
+The query path never needs pydantic or PyYAML once a file has validated. The shipped facts
+come already validated (``kzafrica/facts.db``, made by ``python -m kzafrica.shipped`` and
+kept in step by a test); a ``--data`` file is validated once and its store kept in the
+cache (:mod:`kzafrica.cache`). A store is read through :mod:`kzafrica.sqlite_store`, which
+checks every row it reads: a store that is not exactly what kzafrica wrote is set aside
+and the facts validated again, so unvalidated data is never served.
 """
 
 from __future__ import annotations
 
 import codecs
-import contextlib
-import hashlib
-import json
 import os
 import re
+import sqlite3
 import stat
-import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, NamedTuple
+from typing import TypeVar
 
-from kzafrica import __version__
+from kzafrica.dataset import Dataset
 from kzafrica.errors import DataError, Problem
+from kzafrica.factbase import Facts
+from kzafrica.sqlite_store import StoreCorrupt, StoredFacts
 
 MAX_BYTES = 64 * 1024 * 1024
 ENV_DATA = "KZAFRICA_DATA"
-ENV_NO_CACHE = "KZAFRICA_NO_CACHE"
+ENV_NO_CACHE = "KZAFRICA_NO_CACHE"  # kzafrica.cache reads it
 _PACKAGE_DIR = Path(__file__).parent
-_CACHE_FORMAT = 1
+T = TypeVar("T")
 # The start of a line (as str.splitlines splits) whose first non-blank character is not `#`:
 # a search, not a list of a big file's lines. Compiled on first use, as queries never need it.
 _BREAKS = "\n\r\x0b\x0c\x1c\x1d\x1e\x85\u2028\u2029"
 _CONTENT = rf"(?:^|(?<=[{_BREAKS}]))[^\S{_BREAKS}]*[^\s#]"
-
-
-class Dataset(NamedTuple):
-    """Validated facts as plain JSON-ready data, plus what the model says about them."""
-
-    facts: dict[str, Any]  # collection key -> list of records (dicts); "article" -> dict
-    references: dict[str, dict[str, str]]  # collection key -> {field: kind referred to}
-    kinds: dict[str, str]  # collection key -> record kind
-    source: str  # the file, as the user named it
 
 
 def packaged_facts() -> Path:
@@ -60,10 +52,26 @@ def choose(path: str | None) -> str:
 
 def read_bytes(file: str) -> bytes:
     """Read a regular file of at most MAX_BYTES, or raise DataError saying why not."""
+    fd = _open_regular(file)
+    try:
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            data = handle.read(MAX_BYTES + 1)
+    except OSError as exc:
+        raise _fail(file, f"cannot read: {exc.strerror}") from None
+    finally:
+        os.close(fd)
+    if len(data) > MAX_BYTES:
+        raise _fail(file, f"is larger than the {MAX_BYTES // 2**20} MiB limit")
+    return data
+
+
+def _open_regular(file: str) -> int:
+    """A descriptor of ``file`` if it is a regular file within the size limit, else
+    DataError saying why not. Devices and pipes are never read, so nothing hangs."""
     try:
         fd = os.open(file, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
     except FileNotFoundError:
-        raise _fail(file, "no such file; check the path given to --data or KZAFRICA_DATA") from None
+        raise _fail(file, _missing(file)) from None
     except IsADirectoryError:
         raise _fail(file, "is a directory, not a facts file") from None
     except PermissionError:
@@ -82,15 +90,22 @@ def read_bytes(file: str) -> bytes:
             raise _fail(file, "is not a regular file (a device, pipe or socket)")
         if info.st_size > MAX_BYTES:
             raise _fail(file, f"is larger than the {MAX_BYTES // 2**20} MiB limit")
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(MAX_BYTES + 1)
     except OSError as exc:
-        raise _fail(file, f"cannot read: {exc.strerror}") from None
-    finally:
         os.close(fd)
-    if len(data) > MAX_BYTES:
-        raise _fail(file, f"is larger than the {MAX_BYTES // 2**20} MiB limit")
-    return data
+        raise _fail(file, f"cannot read: {exc.strerror}") from None
+    except DataError:
+        os.close(fd)
+        raise
+    return fd
+
+
+def _missing(file: str) -> str:
+    """Why ``file`` cannot be read, with a hint that fits where its name came from."""
+    if file == os.environ.get(ENV_DATA):
+        return f"no such file (named by {ENV_DATA}); check that variable"
+    if file == str(packaged_facts()):
+        return "no such file: the shipped facts are missing; reinstall kzafrica"
+    return "no such file"  # a path the user typed (--data, validate PATH): they see it
 
 
 def decode(file: str, data: bytes) -> str:
@@ -113,19 +128,6 @@ def decode(file: str, data: bytes) -> str:
     return text
 
 
-def load(path: str | None = None) -> Dataset:
-    """Read, validate (or take from the cache) and return the chosen facts file."""
-    file = choose(path)
-    data = read_bytes(file)
-    key = _cache_key(data)
-    cached = _cache_read(key)
-    if cached is not None:
-        return Dataset(cached["facts"], cached["references"], cached["kinds"], file)
-    dataset = validate(file, data)
-    _cache_write(key, dataset)
-    return dataset
-
-
 def validate(file: str, data: bytes) -> Dataset:
     """Parse and validate ``data``; raise DataError listing every problem with its line."""
     from kzafrica import recordwise  # pydantic: only when validating
@@ -146,80 +148,120 @@ def validate(file: str, data: bytes) -> Dataset:
     return check(file, text, raw)
 
 
-# -- cache -------------------------------------------------------------------------
+# -- opening the facts ------------------------------------------------------------------
 
 
-def _cache_dir() -> Path | None:
-    if os.environ.get(ENV_NO_CACHE):
-        return None
-    base = os.environ.get("XDG_CACHE_HOME") or ""
-    if not os.path.isabs(base):  # the XDG spec says to ignore relative paths
-        home = os.environ.get("HOME")
-        if not home:
-            return None
-        base = os.path.join(home, ".cache")
-    return Path(base) / "kzafrica"
+def answer(path: str | None, use: Callable[[Facts], T], notes: list[str] | None = None) -> T:
+    """``use(facts)`` for the chosen facts file. If its store turns out damaged while
+    ``use`` reads it, the store is set aside and ``use`` runs again on freshly validated
+    facts: ``use`` must not have written anything before it returns."""
+    notes = [] if notes is None else notes
+    facts = open_facts(path, notes)
+    try:
+        return use(facts)
+    except StoreCorrupt as exc:
+        if not isinstance(facts, StoredFacts):  # pragma: no cover - memory cannot be damaged
+            raise
+        notes.append(f"ignored a damaged store ({exc}); validated the facts again")
+        if facts.entry is not None:
+            from kzafrica import cache
+
+            cache.discard(facts.entry)
+        return use(_validated(choose(path), notes, shipped_ok=False))
 
 
-def _cache_key(data: bytes) -> str:
-    digest = hashlib.sha256()
-    digest.update(__version__.encode())
-    for module in ("models.py", "dates.py", "validation.py", "yamlsafe.py"):
-        # A changed model or YAML reader must not serve data validated by the old one.
-        digest.update((_PACKAGE_DIR / module).read_bytes())
-    digest.update(data)
-    return digest.hexdigest()
+def open_facts(path: str | None, notes: list[str] | None = None) -> Facts:
+    """The chosen facts, from a valid store where there is one, else validated now."""
+    return _validated(choose(path), [] if notes is None else notes, shipped_ok=True)
 
 
-def _cache_read(key: str) -> dict[str, Any] | None:
-    folder = _cache_dir()
+def load(path: str | None = None) -> Dataset:
+    """Every record of the chosen facts as one Dataset (for a dump: the whole file)."""
+    facts = open_facts(path)
+    try:
+        return as_dataset(facts)
+    except StoreCorrupt:
+        return as_dataset(_validated(choose(path), [], shipped_ok=False))
+
+
+def as_dataset(facts: Facts) -> Dataset:
+    """All of ``facts`` in the plain form validation gives."""
+    data = {"article": facts.article, **{k: facts.records(k) for k in facts.collections}}
+    return Dataset(data, facts.references, facts.kinds, facts.source)
+
+
+def _validated(file: str, notes: list[str], *, shipped_ok: bool) -> Facts:
+    if shipped_ok and file == str(packaged_facts()):
+        found = _shipped(file, notes)
+        if found is not None:
+            return found
+    from kzafrica import cache  # not for the shipped facts: their store comes with them
+
+    folder = cache.directory(notes)
     if folder is None:
+        return Facts(validate(file, read_bytes(file)))
+    fd = _open_regular(file)
+    with os.fdopen(fd, "rb") as handle:
+        name = cache.key(cache.chunks(handle))
+    entry = cache.entry(folder, name)
+    if entry is not None:
+        try:
+            return _open(entry, name, file, entry)
+        except StoreCorrupt as exc:
+            notes.append(f"ignored a damaged cache entry ({exc}); validating again")
+            cache.discard(entry)
+    data = read_bytes(file)
+    name = cache.key(iter([data]))  # the bytes validated now, should the file have changed
+    dataset = validate(file, data)
+    del data
+    try:
+        cache.write(folder, name, lambda temp: _write(temp, dataset, name))
+    except (OSError, sqlite3.Error) as exc:
+        notes.append(f"could not write the cache: {exc}")
+    return Facts(dataset)
+
+
+def _shipped(file: str, notes: list[str]) -> StoredFacts | None:
+    """The prevalidated store of the shipped facts, if it was made from these bytes."""
+    from kzafrica import shipped
+
+    try:
+        data = read_bytes(file)
+    except DataError:
         return None
     try:
-        with open(folder / f"{key}.json", encoding="utf-8") as handle:
-            payload = json.load(handle)
-    except (OSError, ValueError, RecursionError):  # a deeply nested file overflows json
+        return _open(shipped.store_path(), shipped.key(data), file, None)
+    except StoreCorrupt as exc:
+        notes.append(f"the shipped store does not match facts.yaml ({exc}); validating it")
         return None
-    if (
-        isinstance(payload, dict)
-        and payload.get("format") == _CACHE_FORMAT
-        and payload.get("key") == key
-        and all(isinstance(payload.get(k), dict) for k in ("facts", "references", "kinds"))
-    ):
-        return payload
-    return None
 
 
-def _cache_write(key: str, dataset: Dataset) -> None:
-    folder = _cache_dir()
-    if folder is None:
-        return
-    payload = {
-        "format": _CACHE_FORMAT,
-        "key": key,
-        "facts": dataset.facts,
-        "references": dataset.references,
-        "kinds": dataset.kinds,
-    }
-    temp = folder / f".{key}.{os.getpid()}.tmp"
+def _open(path: Path, key: str, source: str, entry: Path | None) -> StoredFacts:
     try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)  # the user's own, unshared
-        _prune(folder)
-        with open(temp, "w", encoding="utf-8") as handle:
-            json.dump(payload, handle, ensure_ascii=False, separators=(",", ":"))
-        os.replace(temp, folder / f"{key}.json")  # atomic: readers never see half a file
+        info = os.lstat(path)
     except OSError:
-        with contextlib.suppress(OSError):
-            temp.unlink()
+        raise StoreCorrupt("missing") from None
+    if not stat.S_ISREG(info.st_mode):
+        raise StoreCorrupt("not a regular file")
+    # Read-only and immutable: nothing is locked or written, not even a journal.
+    where = str(path).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
+    conn = sqlite3.connect(f"file:{where}?mode=ro&immutable=1", uri=True)
+    facts = StoredFacts(conn, key, source)
+    facts.entry = entry
+    return facts
 
 
-def _prune(folder: Path, keep_days: float = 30.0) -> None:
-    """Drop entries unused for a month, so edits to a file do not pile up copies."""
-    cutoff = time.time() - keep_days * 86400
-    for entry in folder.glob("*.json"):
-        with contextlib.suppress(OSError):
-            if entry.stat().st_atime < cutoff and entry.stat().st_mtime < cutoff:
-                entry.unlink()
+def _write(file: str, dataset: Dataset, key: str) -> None:
+    from kzafrica import sqlite_store
+
+    conn = sqlite3.connect(file)
+    try:
+        conn.execute("PRAGMA journal_mode = OFF")  # the file is renamed into place whole
+        conn.execute("PRAGMA synchronous = OFF")
+        with conn:
+            sqlite_store.write(conn, dataset, key)
+    finally:
+        conn.close()
 
 
 def _fail(file: str, message: str) -> DataError:

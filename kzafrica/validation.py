@@ -11,7 +11,8 @@ from typing import Any
 
 from pydantic import ValidationError
 
-from kzafrica import yamlsafe
+from kzafrica import excerpts, yamlsafe
+from kzafrica.dataset import Dataset
 from kzafrica.errors import DataError, Path, Problem
 from kzafrica.models import (
     COLLECTIONS,
@@ -21,7 +22,6 @@ from kzafrica.models import (
     ReferenceProblems,
     reference_problems,
 )
-from kzafrica.store import Dataset
 
 _TOP_LEVEL = ("article", *COLLECTIONS)
 
@@ -50,11 +50,16 @@ def check(file: str, text: str, raw: Any) -> Dataset:
         # round of fixes can address every problem.
         seen = {loc for loc, _ in problems}
         problems += [p for p in reference_problems(_raw_records(raw)) if p[0] not in seen]
+        problems += [p for p in excerpts.problems(raw) if p[0] not in seen]
         raise _located(file, text, raw, problems) from None
     except ReferenceProblems as exc:
-        raise _located(file, text, raw, exc.problems) from None
+        raise _located(file, text, raw, [*exc.problems, *excerpts.problems(raw)]) from None
+    data = facts.model_dump(mode="json")
+    missing = excerpts.annotate(data)  # every excerpt is the article's: evidence_at says where
+    if missing:
+        raise _located(file, text, raw, missing)
     return Dataset(
-        facts=facts.model_dump(mode="json"),
+        facts=data,
         references=REFERENCES,
         kinds=KINDS,
         source=file,

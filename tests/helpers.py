@@ -8,6 +8,26 @@ from kzafrica import store
 
 SHIPPED = store.packaged_facts().read_text(encoding="utf-8")
 
+# Every command that lists records, with arguments that give a non-empty answer.
+LIST_COMMANDS: dict[str, list[str]] = {
+    "visits": [],
+    "trade": [],
+    "exports": [],
+    "imports": [],
+    "people": [],
+    "quotes": [],
+    "statements": [],
+    "countries": [],
+    "places": [],
+    "orgs": [],
+    "missions": [],
+    "areas": [],
+    "initiatives": [],
+    "figures": [],
+    "events": [],
+    "search": ["kagame"],
+}
+
 
 def facts_file(tmp_path: Path, *edits: tuple[str, str]) -> Path:
     """A copy of the shipped facts with each ``old`` text (found exactly once) replaced."""

@@ -20,10 +20,12 @@ import pytest
 import typer
 import typer.testing
 import yaml
-from helpers import SHIPPED, facts_file
+from helpers import LIST_COMMANDS, SHIPPED, facts_file
 from typer.testing import CliRunner, Result
 
 from kzafrica import __version__, cli, render, store
+from kzafrica.dataset import Dataset
+from kzafrica.factbase import Facts
 
 RUNNER = CliRunner()
 ENV = {"COLUMNS": "100"}
@@ -33,22 +35,9 @@ RAW = {record["id"]: record for key in COLLECTIONS for record in FACTS[key]}
 ALL_IDS = set(RAW)
 
 # Every command that answers a query, with arguments that give a non-empty answer.
-LIST_COMMANDS: dict[str, list[str]] = {
-    "visits": [],
-    "trade": [],
-    "exports": [],
-    "imports": [],
-    "people": [],
-    "quotes": [],
-    "countries": [],
-    "orgs": [],
-    "missions": [],
-    "events": [],
-    "search": ["kagame"],
-}
 OBJECT_COMMANDS: dict[str, list[str]] = {"show": ["visit-kagame-2025"], "summary": []}
 ARGS = {**LIST_COMMANDS, **OBJECT_COMMANDS}
-OTHER_COMMANDS = {"validate", "schema"}
+OTHER_COMMANDS = {"validate", "schema", "article", "dump"}  # article, dump: their own files
 
 
 # -- helpers ---------------------------------------------------------------------------
@@ -88,6 +77,17 @@ def fails(code: int, *args: str, env: dict[str, str] | None = None) -> str:
 
 def in_file_order(collection: str, keep: Any = lambda record: True) -> list[str]:
     return [record["id"] for record in FACTS[collection] if keep(record)]
+
+
+def in_time_order(collection: str, keep: Any = lambda record: True) -> list[str]:
+    """The test's own chronological order: first day, last day, id; undated last, in
+    file order."""
+    records = [record for record in FACTS[collection] if keep(record)]
+    dated = sorted(
+        (r for r in records if "date" in r),
+        key=lambda r: (span(r["date"])[0], span(r.get("end") or r["date"])[1], r["id"]),
+    )
+    return [r["id"] for r in dated] + [r["id"] for r in records if "date" not in r]
 
 
 def span(text: str) -> tuple[dt.date, dt.date]:
@@ -148,7 +148,8 @@ def test_version() -> None:
 
 # -- --country ---------------------------------------------------------------------------
 
-RWANDA_VISITS = ["visit-kagame-2015", "visit-kagame-2025", "visit-foreign-minister-rwanda"]
+# Oldest first: 2015, the range 2023-06 to 2025-06, then May 2025.
+RWANDA_VISITS = ["visit-kagame-2015", "visit-foreign-minister-rwanda", "visit-kagame-2025"]
 
 
 @pytest.mark.parametrize(
@@ -175,7 +176,7 @@ def test_country_spellings(spelling: str) -> None:
     ],
 )
 def test_country_names_codes_and_demonyms(spelling: str, country: str) -> None:
-    expected = in_file_order(
+    expected = in_time_order(
         "visits", lambda v: country in v["origin"] or v["destination"] == country
     )
     assert expected
@@ -185,16 +186,16 @@ def test_country_names_codes_and_demonyms(spelling: str, country: str) -> None:
 @pytest.mark.parametrize("country", FACTS["countries"], ids=lambda c: str(c["id"]))
 def test_every_country_by_code_filters_every_command(country: dict[str, Any]) -> None:
     code, cid = country["code"], country["id"]
-    assert ids("visits", "-c", code) == in_file_order(
+    assert ids("visits", "-c", code) == in_time_order(
         "visits", lambda v: cid in v["origin"] or v["destination"] == cid
     )
     assert ids("people", "-c", country["code3"]) == in_file_order(
         "people", lambda p: p["country"] == cid
     )
-    assert ids("exports", "-c", country["name"]) == in_file_order(
+    assert ids("exports", "-c", country["name"]) == in_time_order(
         "goods", lambda g: g["direction"] == "export" and cid in g.get("countries", [])
     )
-    assert ids("imports", "-c", country["name"].upper()) == in_file_order(
+    assert ids("imports", "-c", country["name"].upper()) == in_time_order(
         "goods", lambda g: g["direction"] == "import" and cid in g.get("countries", [])
     )
 
@@ -267,8 +268,8 @@ WINDOWS = [
 @pytest.mark.parametrize(("since", "until"), WINDOWS)
 def test_windows_overlap(since: str | None, until: str | None) -> None:
     window = [*(["--since", since] if since else []), *(["--until", until] if until else [])]
-    assert ids("visits", *window) == in_file_order("visits", lambda r: overlaps(r, since, until))
-    assert ids("trade", *window) == in_file_order("trade", lambda r: overlaps(r, since, until))
+    assert ids("visits", *window) == in_time_order("visits", lambda r: overlaps(r, since, until))
+    assert ids("trade", *window) == in_time_order("trade", lambda r: overlaps(r, since, until))
     expected = {r["id"] for key in COLLECTIONS for r in FACTS[key] if overlaps(r, since, until)}
     assert set(ids("events", *window)) == expected
 
@@ -296,7 +297,7 @@ def test_trade_since() -> None:
 
 def test_status() -> None:
     assert ids("visits", "--status", "planned") == ["visit-burkina-faso-delegation-2025"]
-    assert ids("visits", "--status", "held") == in_file_order(
+    assert ids("visits", "--status", "held") == in_time_order(
         "visits", lambda v: v["status"] == "held"
     )
     assert "is not one of 'held', 'planned'" in fails(2, "visits", "--status", "cancelled")
@@ -314,7 +315,7 @@ def test_status() -> None:
     ],
 )
 def test_quotes_by_speaker(speaker: str, person: str) -> None:
-    expected = in_file_order("quotes", lambda q: q["speaker"] == person)
+    expected = in_time_order("quotes", lambda q: q["speaker"] == person)
     assert expected
     assert ids("quotes", "--speaker", speaker) == expected
 
@@ -333,8 +334,8 @@ def test_statements_are_not_quotes() -> None:
 
 
 def test_goods() -> None:
-    assert ids("exports") == in_file_order("goods", lambda g: g["direction"] == "export")
-    assert ids("imports") == in_file_order("goods", lambda g: g["direction"] == "import")
+    assert ids("exports") == in_time_order("goods", lambda g: g["direction"] == "export")
+    assert ids("imports") == in_time_order("goods", lambda g: g["direction"] == "import")
     assert ids("exports", "--country", "Morocco") == ["export-grain-morocco"]
     assert "sulfur" in [g["name"] for g in as_json("exports")]
     assert "cocoa beans" in [g["name"] for g in as_json("imports")]
@@ -370,20 +371,47 @@ def test_orgs_and_missions() -> None:
         *in_file_order("memberships"),
         *in_file_order("strategies"),
     ]
-    assert ids("missions") == in_file_order("missions")
+    assert ids("missions") == in_time_order("missions")
     counts = {m["id"]: m["count"] for m in as_json("missions")}
     assert counts["missions-2012"] == 1
     assert counts["missions-2025"] == 6
 
 
-def test_events_are_every_dated_record_in_order() -> None:
+def test_events_are_every_dated_record_in_order_then_undated_events() -> None:
     records = as_json("events")
     dated = {r["id"] for key in COLLECTIONS for r in FACTS[key] if "date" in r}
-    assert {r["id"] for r in records} == dated
-    spans = [(span(r["date"])[0], span(r.get("end") or r["date"])[1]) for r in records]
+    shown = [r for r in records if r.get("date")]
+    assert {r["id"] for r in shown} == dated
+    spans = [(span(r["date"])[0], span(r.get("end") or r["date"])[1]) for r in shown]
     assert spans == sorted(spans)
-    assert records[0]["date"] == "2012"
-    assert records[-1]["id"] == "visit-burkina-faso-delegation-2025"  # June 3-5, the latest
+    assert shown[0]["date"] == "2012"
+    assert shown[-1]["id"] == "visit-burkina-faso-delegation-2025"  # June 3-5, the latest
+    # Undated visits and events follow the dated records, in file order: none vanishes.
+    undated = [r["id"] for r in records[len(shown) :]]
+    assert undated == [
+        *in_file_order("visits", lambda r: "date" not in r),
+        *in_file_order("events", lambda r: "date" not in r),
+    ]
+    assert "agreement-critical-minerals" in undated
+
+
+def test_undated_records_in_the_timeline_of_a_country() -> None:
+    """The critical-minerals agreement has no date; it must not vanish without a word."""
+    rwanda = ids("events", "--country", "Rwanda")
+    assert rwanda[-1] == "agreement-critical-minerals"
+    table = ok("events", "--country", "Rwanda").stdout
+    row = next(line for line in table.splitlines() if "agreement-critical-minerals" in line)
+    assert "undated" in row
+    # A window leaves undated records out: JSON just omits them, a table says how many.
+    assert "agreement-critical-minerals" not in ids("events", "-c", "Rwanda", "--since", "2015")
+    windowed = ok("events", "-c", "Rwanda", "--since", "2015", env={"COLUMNS": "200"}).stdout
+    assert "1 undated record left out by the window." in windowed
+    everything = ok("events", "--since", "2000", env={"COLUMNS": "300"}).stdout
+    assert "3 undated records left out by the window." in everything
+    # --kind narrows the timeline: undated records of a kind the timeline leaves out
+    # (statements: `kzafrica statements` lists them) are not added back.
+    assert ids("events", "--kind", "statement") == []
+    assert "agreement-critical-minerals" in ids("events", "--kind", "event")
 
 
 def test_events_filters() -> None:
@@ -530,10 +558,101 @@ def test_missing_data_file_exits_1(tmp_path: Path) -> None:
     result = run("--data", str(missing), "visits", "--json")
     assert result.exit_code == 1
     assert result.stdout == ""
+    assert result.stderr == f"{missing}: no such file\n"
+
+
+def test_a_missing_file_hints_at_where_its_name_came_from(tmp_path: Path) -> None:
+    missing = str(tmp_path / "missing.yaml")
+    # validate names the file itself: no word about --data or the environment
+    checked = run("validate", missing)
+    assert checked.exit_code == 1
+    assert checked.stderr == f"{missing}: no such file\n"
+    by_env = run("visits", env={"KZAFRICA_DATA": missing})
+    assert by_env.exit_code == 1
     assert (
-        result.stderr
-        == f"{missing}: no such file; check the path given to --data or KZAFRICA_DATA\n"
+        by_env.stderr == f"{missing}: no such file (named by KZAFRICA_DATA); check that variable\n"
     )
+    assert run("validate", env={"KZAFRICA_DATA": missing}).stderr == by_env.stderr
+
+
+@pytest.mark.parametrize(
+    ("args", "words"),
+    [
+        (["--data", "", "visits"], "'--data'"),
+        (["--data=", "visits"], "'--data'"),
+        (["validate", ""], "'[PATH]'"),
+        (["--data", "", "validate"], "'--data'"),
+    ],
+)
+def test_an_empty_file_name_is_a_usage_error(args: list[str], words: str) -> None:
+    line = fails(2, *args)
+    assert f"Invalid value for {words}: an empty file name" in line
+
+
+@pytest.mark.parametrize(
+    ("args", "option"),
+    [
+        (["visits", "--country", "Rwanda", "--country", "Morocco"], "'--country' / '-c'"),
+        (["visits", "-c", "Rwanda", "--country", "Rwanda"], "'--country' / '-c'"),
+        (["trade", "--since", "2012", "--json", "--since=2020"], "'--since'"),
+        (["quotes", "-s", "kagame", "-s", "smadiyarov"], "'--speaker' / '-s'"),
+        (["events", "-f", "json", "--format", "csv"], "'--format' / '-f'"),
+        (["--data", "a.yaml", "--data", "b.yaml", "trade"], "'--data'"),
+    ],
+)
+def test_an_option_given_twice_is_refused(args: list[str], option: str) -> None:
+    line = fails(2, *args)
+    assert f"{option} given more than once; give it once" in line
+    assert "--help" in line
+
+
+def test_a_flag_given_twice_is_harmless() -> None:
+    assert as_json("trade", "--cite", "--cite") == as_json("trade")
+
+
+def test_a_value_that_looks_like_the_option_is_a_value() -> None:
+    # `--speaker --speaker` is one option with the value "--speaker", not a repeat.
+    assert as_json("quotes", "--speaker", "--speaker") == []
+
+
+def test_every_exit_code_is_in_the_top_level_help() -> None:
+    help_text = " ".join(ok("--help").stdout.split())
+    listed = help_text.split("Exit codes:")[1]
+    for code, meaning in cli.EXIT_CODES.items():
+        assert f"{code} {meaning}" in listed
+
+
+@pytest.mark.parametrize(
+    ("shell", "marker"),
+    [
+        ("bash", "complete -o default -F _kzafrica_completion kzafrica"),
+        ("zsh", "compdef _kzafrica_completion kzafrica"),
+        ("fish", "complete --command kzafrica"),
+    ],
+)
+def test_show_completion_for_the_named_shell(shell: str, marker: str) -> None:
+    for args in (["--show-completion", shell], [f"--show-completion={shell}"]):
+        result = ok(*args)
+        assert marker in result.stdout, (args, result.stdout)
+    others = {"bash": "COMPREPLY", "zsh": "compdef", "fish": "complete --command"}
+    assert all(
+        word not in ok("--show-completion", shell).stdout
+        for s, word in others.items()
+        if s != shell
+    )
+
+
+def test_show_completion_for_an_unknown_shell() -> None:
+    line = fails(2, "--show-completion", "tcsh")
+    assert "unknown shell 'tcsh'; choose from bash, zsh, fish, powershell, pwsh" in line
+
+
+def test_install_completion_for_an_unknown_shell_installs_nothing(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
+) -> None:
+    monkeypatch.setenv("HOME", str(tmp_path))
+    assert "unknown shell 'tcsh'" in fails(2, "--install-completion", "tcsh")
+    assert list(tmp_path.iterdir()) == []
 
 
 def test_schema_is_json_schema_of_every_collection() -> None:
@@ -558,6 +677,9 @@ def test_json_records_carry_what_a_script_needs(command: str) -> None:
         assert isinstance(record["id"], str)
         assert record["evidence"]
         assert all(isinstance(e, str) and e for e in record["evidence"])
+        # Beside each excerpt, where it is in the article: {start, end} offsets.
+        offsets = record.pop("evidence_at")
+        assert [sorted(at) for at in offsets] == [["end", "start"]] * len(record["evidence"])
         fact = RAW[record["id"]]
         if "date" in fact:  # the date as the article gives it; a range has its end too
             assert record["date"] == fact["date"], record["id"]
@@ -569,7 +691,7 @@ def test_json_records_carry_what_a_script_needs(command: str) -> None:
             if key == "amount":
                 assert isinstance(value["value"], int)
                 assert re.fullmatch(r"[A-Z]{3}", value["currency"])
-                assert value["qualifier"]
+                assert value["qualifier"] in ("around", "more than", None)  # None: unqualified
             if isinstance(value, dict) and "id" in value:
                 # a reference: expanded to at least {id, name}; a country also has its code
                 assert "name" in value, (record["id"], key)
@@ -620,8 +742,9 @@ def test_json_holds_everything_the_table_shows(
     assert result.data == data  # the table is drawn from exactly the JSON records
     rows = data if isinstance(data, list) else [data]
     # Words a table adds itself: true and false, "member: observer of organization",
-    # "trade with African countries: amount".
-    decoration = {"yes", "no", "of", "with", "African", "countries"}
+    # "trade with African countries: amount", a statement "said by the article",
+    # a timeline's "undated" mark.
+    decoration = {"yes", "no", "of", "with", "African", "countries", "undated", "the", "article"}
     for row in rows:
         known = set(re.findall(r"\w+", json.dumps(row, ensure_ascii=False)))
         if result.view.columns:
@@ -636,12 +759,16 @@ def test_json_holds_everything_the_table_shows(
 # -- output options ---------------------------------------------------------------------
 
 
-def test_cite_adds_the_evidence_column() -> None:
+def test_cite_adds_the_evidence_under_each_row() -> None:
     plain = ok("trade").stdout
     cited = ok("trade", "--cite", env={"COLUMNS": "200"}).stdout
-    assert "Evidence" not in plain
-    assert "Evidence" in cited
-    assert "2012, Kazakhstan’s trade" in cited
+    assert "Kazakhstan’s trade" not in plain
+    assert "In 2012, Kazakhstan’s trade with African countries stood at around $100" in cited
+    lines = cited.splitlines()
+    row = next(i for i, line in enumerate(lines) if "trade-2012" in line)
+    evidence = next(i for i, line in enumerate(lines) if "In 2012, Kazakhstan’s" in line)
+    later = next(i for i, line in enumerate(lines) if "trade-2022" in line)
+    assert row < evidence < later  # under its own row, before the next record
 
 
 def test_json_flag_is_format_json() -> None:
@@ -668,8 +795,8 @@ def test_fields_in_a_table_show_their_values() -> None:
 
 def test_fields_with_cite_keep_the_evidence() -> None:
     out = ok("trade", "--fields", "id", "--cite").stdout
-    assert "Evidence" in out
-    assert "surpassed $1 billion" in out
+    assert "trade-2022" in out
+    assert "By 2022, it had surpassed $1 billion for the first time" in out
 
 
 @pytest.mark.parametrize("command", [*LIST_COMMANDS, *OBJECT_COMMANDS])
@@ -727,16 +854,16 @@ def test_huge_arguments_give_short_answers() -> None:
 
 
 def test_interrupt_while_loading(monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(path: str | None = None) -> store.Dataset:
+    def interrupted(path: str | None = None, notes: list[str] | None = None) -> Facts:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(store, "load", interrupted)
+    monkeypatch.setattr(store, "open_facts", interrupted)
     assert fails(130, "visits") == "kzafrica: interrupted"
     assert fails(130, "show", "paul-kagame", "--json") == "kzafrica: interrupted"
 
 
 def test_interrupt_while_validating(monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(file: str, data: bytes) -> store.Dataset:
+    def interrupted(file: str, data: bytes) -> Dataset:
         raise KeyboardInterrupt
 
     monkeypatch.setattr(store, "validate", interrupted)

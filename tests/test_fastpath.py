@@ -25,6 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from kzafrica import blockyaml, parallel, recordwise, store
+from kzafrica.dataset import Dataset
 from kzafrica.errors import DataError, Problem
 from kzafrica.models import REFERENCES, reference_problems
 
@@ -84,7 +85,7 @@ def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
     return str(request.param)
 
 
-def fast(text: str) -> store.Dataset | None:
+def fast(text: str) -> Dataset | None:
     return recordwise.check(FILE, store.decode(FILE, text.encode("utf-8")))
 
 

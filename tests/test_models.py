@@ -96,6 +96,24 @@ def test_bad_fields_are_rejected_at_their_location(
     assert [loc for loc, _ in found] == [where]
 
 
+@pytest.mark.parametrize(
+    ("char", "words"),
+    [
+        ("\t", "the control character U+0009"),
+        ("\x85", "the control character U+0085"),
+        ("\u3164", "U+3164, a character that cannot be seen"),  # Hangul filler: a letter
+        ("\U000e0041", "U+E0041, a character that cannot be seen"),  # a tag
+        ("\ue000", "U+E000, a character that cannot be seen"),  # private use
+        ("\u0378", "U+0378, a character that cannot be seen"),  # unassigned
+        ("\ufe0f", "U+FE0F, a character that cannot be seen"),  # a variation selector
+    ],
+)
+def test_text_fields_name_the_character_they_refuse(char: str, words: str) -> None:
+    found = errors({**base(), "visits": [visit(note=f"second{char} visit")]})
+    assert [loc for loc, _ in found] == [("visits", 0, "note")]
+    assert words in found[0][1]
+
+
 def test_an_unquoted_year_means_the_year() -> None:
     facts = models.Facts.model_validate({**base(), "visits": [visit(date=2015)]})
     assert facts.visits[0].date == "2015"
@@ -126,13 +144,10 @@ def test_amounts_are_whole_non_negative_usd() -> None:
         record = {"id": "t", "date": "2024", "amount": amount, "evidence": ["x"]}
         return errors({**base(), "trade": [record]})
 
-    good = {
-        "value": 783000000,
-        "currency": "USD",
-        "qualifier": "exact",
-        "as_stated": "$783 million",
-    }
-    assert trade(good) == []
+    good = {"value": 783000000, "currency": "USD", "as_stated": "$783 million"}
+    assert trade(good) == []  # no qualifier: the article gives the figure as it is
+    assert trade({**good, "qualifier": "around"}) == []
+    assert trade({**good, "qualifier": "exact"})  # a label no article words give
     assert trade({**good, "value": -1})
     assert trade({**good, "value": 7.5})
     assert trade({**good, "value": "783"})

@@ -2,11 +2,15 @@
 
 from __future__ import annotations
 
+import os
 import re
 import shlex
+import sys
 from pathlib import Path
 
+import pytest
 import typer
+from helpers import SHIPPED
 from typer.testing import CliRunner
 
 from kzafrica import cli, render
@@ -65,7 +69,8 @@ def test_data_model_table_lists_every_field() -> None:
         row = re.search(rf"^\| `{key}` \| {model.kind} \| (.+) \|$", table, re.M)
         assert row, key
         listed = re.findall(r"`(\w+)`", row.group(1))
-        assert listed == [f for f in model.model_fields if f not in ("id", "evidence")], key
+        fields = [f for f in model.model_fields if f not in ("id", "evidence", "occurrences")]
+        assert listed == fields, key
 
 
 def test_every_example_in_the_readme_runs() -> None:
@@ -80,3 +85,55 @@ def test_every_example_in_the_readme_runs() -> None:
         result = runner.invoke(cli.app, args, env={"COLUMNS": "100"})
         assert result.exit_code == 0, (args, result.stderr)
         assert result.stdout.strip(), args
+
+
+def _help_examples() -> list[tuple[str, list[str]]]:
+    group = typer.main.get_command(cli.app)
+    assert isinstance(group, typer.core.TyperGroup)
+    found = []
+    for name, command in group.commands.items():
+        for line in (command.help or "").splitlines():
+            line = line.strip()
+            if line.startswith("kzafrica "):
+                # The command itself, before any pipe or redirection.
+                found.append((name, shlex.split(line.split(" |")[0].split(" >")[0])[1:]))
+    return found
+
+
+def test_every_example_in_every_help_gives_an_answer(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    examples = _help_examples()
+    group = typer.main.get_command(cli.app)
+    assert isinstance(group, typer.core.TyperGroup)
+    assert {name for name, _ in examples} == set(group.commands)
+    monkeypatch.chdir(tmp_path)  # `kzafrica validate my-facts.yaml` reads a copy of the facts
+    (tmp_path / "my-facts.yaml").write_text(SHIPPED, encoding="utf-8")
+    runner = CliRunner()
+    for _name, args in examples:
+        result = runner.invoke(cli.app, args, env={"COLUMNS": "100"})
+        assert result.exit_code == 0, (args, result.stderr)
+        if args[0] == "dump":  # its answer is the file it writes; stdout stays empty
+            assert (tmp_path / args[1]).stat().st_size > 0, args
+            continue
+        assert result.stdout.strip(), args
+        assert "No records match." not in result.stdout, args
+        assert result.stdout.strip() != "[]", args
+
+
+def test_the_pandas_example_keeps_dates_as_text(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The README's pandas snippet, run as written (skipped where pandas is not installed)."""
+    pytest.importorskip("pandas")
+    kzafrica = Path(sys.executable).parent / "kzafrica"
+    if not kzafrica.exists():
+        pytest.skip("the kzafrica command is not installed")
+    monkeypatch.setenv("PATH", f"{kzafrica.parent}{os.pathsep}{os.environ.get('PATH', '')}")
+    block = re.search(r"```python\n(.*?)```", _section("Examples"), re.S)
+    assert block
+    namespace: dict[str, object] = {}
+    exec(compile(block.group(1), "README.md", "exec"), namespace)
+    for frame in (namespace["visits"], namespace["same"]):
+        dates = list(frame["date"])  # type: ignore[index]
+        assert dates[0] == "2015"  # a year, not 2015-01-01
+        assert all(isinstance(d, str) for d in dates)
+        assert "2025-05" in dates

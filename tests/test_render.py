@@ -143,7 +143,41 @@ def test_every_command_in_every_format(query: str, fmt: str) -> None:
     out = invoke(*args, "--format", fmt, env=env).stdout
     assert not re.search(r"[\x00-\x08\x0b-\x1f\x7f]", out), (query, fmt)
     assert "\t" not in out or fmt == "tsv"
-    CHECKERS[fmt](out, data)
+    if query == "search" and fmt in ("csv", "tsv"):
+        check_search_delimited(out, data, "," if fmt == "csv" else "\t")
+    else:
+        CHECKERS[fmt](out, data)
+
+
+SEARCH_COLUMNS = ["id", "kind", "date", "what", "matched", "evidence"]
+
+
+def check_search_delimited(out: str, data: Any, delimiter: str) -> None:
+    """Search mixes kinds: its CSV has fixed columns, lists joined with ' | '."""
+    rows = list(csv.DictReader(io.StringIO(out), delimiter=delimiter))
+    assert out.splitlines()[0] == delimiter.join(SEARCH_COLUMNS)
+    assert [r["id"] for r in rows] == [d["id"] for d in data]
+    for row, record in zip(rows, data, strict=True):
+        assert row["kind"] == record["kind"]
+        assert row["date"] == (record.get("date") or "")
+        assert row["what"]
+        assert row["matched"] == render.LIST_SEPARATOR.join(record["matched"])
+        assert row["evidence"] == render.LIST_SEPARATOR.join(record["evidence"])
+
+
+@pytest.mark.parametrize("fmt", ["csv", "tsv"])
+def test_search_has_one_header_whatever_the_query(fmt: str) -> None:
+    delimiter = "," if fmt == "csv" else "\t"
+    for text in ("congo", "grain", "kagame", "no such words anywhere"):
+        out = invoke("search", text, "-f", fmt).stdout
+        assert out.splitlines()[0] == delimiter.join(SEARCH_COLUMNS), text
+    assert invoke("search", "no such words anywhere", "-f", fmt).stdout == (
+        delimiter.join(SEARCH_COLUMNS) + "\n"
+    )
+    # --fields still chooses the columns.
+    assert invoke("search", "grain", "-f", fmt, "--fields", "id,kind").stdout.splitlines()[0] == (
+        delimiter.join(["id", "kind"])
+    )
 
 
 @pytest.mark.parametrize("fmt", list(render.FORMATS))
@@ -184,7 +218,7 @@ def test_csv_amounts_are_plain_numbers() -> None:
     rows = list(csv.DictReader(io.StringIO(invoke("trade", "-f", "csv").stdout)))
     assert [r["amount.value"] for r in rows] == ["100000000", "1000000000", "783000000"]
     assert [r["amount.currency"] for r in rows] == ["USD"] * 3
-    assert [r["amount.qualifier"] for r in rows] == ["around", "more than", "exact"]
+    assert [r["amount.qualifier"] for r in rows] == ["around", "more than", ""]
 
 
 def test_tsv_cells_never_break_rows() -> None:
@@ -365,3 +399,21 @@ def test_bars_scale_to_the_largest_value() -> None:
     assert len(bars.bar(100)) == 2
     assert len(bars.bar(0)) == 1
     assert render.Bars([]).bar(0) == "█"
+
+
+def test_a_json_list_is_one_record_a_line() -> None:
+    """Each record on a line of its own (C-speed, grep-able); the whole is one JSON array."""
+    rows: list[dict[str, Any]] = [
+        {"id": "a", "name": "Traoré", "n": [1, 2]},
+        {"id": "b", "text": "x\ny"},
+    ]
+    out = io.StringIO()
+    render.write(render.Result(rows, render.View("t")), render.Options(format="json"), out)
+    lines = out.getvalue().splitlines()
+    assert lines[0] == "["
+    assert lines[-1] == "]"
+    assert [json.loads(line.rstrip(",")) for line in lines[1:-1]] == rows
+    assert json.loads(out.getvalue()) == rows
+    empty = io.StringIO()
+    render.write(render.Result([], render.View("t")), render.Options(format="json"), empty)
+    assert empty.getvalue() == "[]\n"

@@ -1,0 +1,461 @@
+"""Output streams never crash, hang or lie: the installed command in real processes.
+
+Every case runs the ``kzafrica`` script installed next to this Python, with stdout closed,
+full, a pipe whose reader goes away, or an ASCII terminal, and with Ctrl-C at many moments.
+Whatever happens: no traceback, at most one line on stderr, and the documented exit code
+(README, "Exit codes").
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import re
+import shutil
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+import yaml
+
+from kzafrica import cli, render
+
+SCRIPT = shutil.which("kzafrica", path=str(Path(sys.executable).parent))
+# Settings of the developer's own terminal that must not leak into these tests.
+CLEARED = (
+    "COLUMNS",
+    "LINES",
+    "FORCE_COLOR",
+    "NO_COLOR",
+    "TERM",
+    "LANG",
+    "LANGUAGE",
+    "LC_ALL",
+    "LC_CTYPE",
+    "PYTHONIOENCODING",
+    "PYTHONUNBUFFERED",
+    "PYTHONUTF8",
+    "PYTHONPROFILEIMPORTTIME",
+    "KZAFRICA_DATA",
+)
+# The commands every stream case runs: each writes to stdout in its own way (Click's help,
+# a plain write, Rich's table, the JSON writer).
+COMMANDS = {
+    "--version": ["--version"],
+    "--help": ["--help"],
+    "schema": ["schema"],
+    "validate": ["validate"],
+    "trade": ["trade"],
+    "trade --json": ["trade", "--json"],
+    "show": ["show", "paul-kagame"],
+}
+CASES = list(COMMANDS.values())
+IDS = list(COMMANDS)
+OUTPUT_ERROR = 74
+PIPE_CLOSED = 141
+INTERRUPTED = 130
+
+
+@pytest.fixture(scope="module")
+def cache(tmp_path_factory: pytest.TempPathFactory) -> str:
+    """One warm cache for this module's processes (never the user's)."""
+    if SCRIPT is None:
+        pytest.skip("the kzafrica command is not installed next to this Python")
+    folder = str(tmp_path_factory.mktemp("xdg-cache"))
+    assert kz(folder, "validate").returncode == 0
+    assert kz(folder, "trade").returncode == 0  # validates and caches
+    return folder
+
+
+def environment(cache: str, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if k not in CLEARED}
+    env.update({"XDG_CACHE_HOME": cache, "COLUMNS": "100", "LANG": "C.UTF-8"}, **extra)
+    return env
+
+
+def command(*args: str) -> list[str]:
+    assert SCRIPT is not None
+    return [SCRIPT, *args]
+
+
+def kz(cache: str, *args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
+    return subprocess.run(
+        command(*args), capture_output=True, env=environment(cache, **env), timeout=60, check=False
+    )
+
+
+def shell(
+    cache: str, redirections: str, *args: str, **env: str
+) -> subprocess.CompletedProcess[bytes]:
+    """Run through /bin/sh with ``redirections`` applied (``>&-`` closes stdout)."""
+    return subprocess.run(
+        ["/bin/sh", "-c", f'"$0" "$@" {redirections}', *command(*args)],
+        capture_output=True,
+        env=environment(cache, **env),
+        timeout=60,
+        check=False,
+    )
+
+
+def quiet(stderr: bytes) -> None:
+    assert b"Traceback" not in stderr, stderr
+    assert b"Exception ignored" not in stderr, stderr
+
+
+# -- stdout that cannot be written -------------------------------------------------------
+
+
+@pytest.mark.parametrize("args", CASES, ids=IDS)
+def test_closed_stdout(cache: str, args: list[str]) -> None:
+    process = shell(cache, ">&-", *args)
+    quiet(process.stderr)
+    assert process.stderr == b"kzafrica: cannot write output: standard output is closed\n"
+    assert process.returncode == OUTPUT_ERROR
+
+
+@pytest.mark.skipif(not os.path.exists("/dev/full"), reason="needs /dev/full")
+@pytest.mark.parametrize("args", [*CASES, ["events", "--json"], ["people", "-f", "csv"]])
+def test_full_device(cache: str, args: list[str]) -> None:
+    with open("/dev/full", "wb") as full:
+        process = subprocess.run(
+            command(*args),
+            stdout=full,
+            stderr=subprocess.PIPE,
+            env=environment(cache),
+            timeout=60,
+            check=False,
+        )
+    quiet(process.stderr)
+    assert process.stderr == b"kzafrica: cannot write output: No space left on device\n"
+    assert process.returncode == OUTPUT_ERROR
+
+
+@pytest.mark.parametrize("args", CASES, ids=IDS)
+def test_reader_gone_before_the_start(cache: str, args: list[str]) -> None:
+    read_end, write_end = os.pipe()
+    os.close(read_end)
+    try:
+        process = subprocess.run(
+            command(*args),
+            stdout=write_end,
+            stderr=subprocess.PIPE,
+            env=environment(cache),
+            timeout=60,
+            check=False,
+        )
+    finally:
+        os.close(write_end)
+    assert process.stderr == b""  # as quiet as a process killed by SIGPIPE
+    assert process.returncode == PIPE_CLOSED
+
+
+def small_pipe() -> tuple[int, int]:
+    """A pipe of one page where the system allows it, so that a few kB fill it."""
+    read_end, write_end = os.pipe()
+    if sys.platform.startswith("linux"):
+        import fcntl
+
+        fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)
+    return read_end, write_end
+
+
+@pytest.mark.parametrize(
+    "args", [["events", "--json"], ["search", "a"], ["schema"], ["events", "-f", "csv"]]
+)
+def test_reader_leaves_early(cache: str, args: list[str]) -> None:
+    """`kzafrica events --json | head -c 100` on a big answer: exit 141, nothing said."""
+    read_end, write_end = small_pipe()
+    with subprocess.Popen(
+        command(*args), stdout=write_end, stderr=subprocess.PIPE, env=environment(cache)
+    ) as process:
+        os.close(write_end)
+        assert os.read(read_end, 100)
+        os.close(read_end)
+        assert process.stderr is not None
+        stderr = process.stderr.read()
+        code = process.wait(timeout=60)
+    assert stderr == b""
+    assert code == PIPE_CLOSED
+
+
+# -- stderr that cannot be written -------------------------------------------------------
+
+STDERR_CASES = [
+    (["trade"], 0),
+    (["visits", "--country", "Narnia"], 2),
+    (["--data", "no-such-file.yaml", "trade"], 1),
+    (["validate", "no-such-file.yaml"], 1),
+    (["trade", "--since", "nonsense"], 2),
+]
+
+
+@pytest.fixture(scope="module")
+def crash_code(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
+    """An environment in which an uncaught exception exits 99, not 1: with stderr closed
+    no traceback can be seen, and 1 is also the code of an invalid data file."""
+    folder = tmp_path_factory.mktemp("crash-code")
+    (folder / "sitecustomize.py").write_text(
+        "import os, sys\nsys.excepthook = lambda *exc: os._exit(99)\n", encoding="utf-8"
+    )
+    return {"PYTHONPATH": str(folder)}
+
+
+def test_the_crash_code_works(cache: str, crash_code: dict[str, str]) -> None:
+    crash = subprocess.run(
+        [sys.executable, "-c", "raise SystemError"],
+        env=environment(cache, **crash_code),
+        check=False,
+    )
+    assert crash.returncode == 99
+
+
+@pytest.mark.parametrize(("args", "code"), STDERR_CASES)
+@pytest.mark.parametrize("redirection", ["2>&-", "2>/dev/full"])
+def test_stderr_closed_or_full(
+    cache: str, crash_code: dict[str, str], redirection: str, args: list[str], code: int
+) -> None:
+    if "full" in redirection and not os.path.exists("/dev/full"):
+        pytest.skip("needs /dev/full")
+    process = shell(cache, f"{redirection} >/dev/null", *args, **crash_code)
+    assert process.returncode == code  # 120 would be a failed flush at exit
+
+
+@pytest.mark.parametrize("redirection", ["2>&-", "2>/dev/full"])
+@pytest.mark.parametrize("stdout", [">&-", ">/dev/full"])
+def test_nothing_can_be_written(
+    cache: str, crash_code: dict[str, str], redirection: str, stdout: str
+) -> None:
+    if not os.path.exists("/dev/full"):
+        pytest.skip("needs /dev/full")
+    for args in (["trade"], ["trade", "--json"], ["--help"]):
+        process = shell(cache, f"{stdout} {redirection}", *args, **crash_code)
+        assert process.returncode == OUTPUT_ERROR, args
+
+
+def test_closed_stdin_is_no_matter(cache: str) -> None:
+    process = shell(cache, "<&-", "trade", "--json")
+    assert process.returncode == 0, process.stderr
+    assert json.loads(process.stdout)
+
+
+# -- encodings -------------------------------------------------------------------------
+
+ENCODINGS = [
+    {"LANG": "C"},
+    {"LC_ALL": "C"},
+    {"PYTHONIOENCODING": "ascii"},
+    {"PYTHONIOENCODING": "latin-1"},
+    {"LC_ALL": "C", "PYTHONIOENCODING": "latin-1", "PYTHONUTF8": "0"},
+]
+NAME = "Karamoko Jean-Marie Traoré"
+
+
+FORMATS = ["json", "jsonl", "csv", "tsv", "yaml"]
+
+
+@pytest.fixture(scope="module")
+def utf8(cache: str) -> dict[str, bytes]:
+    """``people`` in every machine format, from a UTF-8 terminal."""
+    return {fmt: kz(cache, "people", "-f", fmt).stdout for fmt in FORMATS}
+
+
+@pytest.mark.parametrize("env", ENCODINGS, ids=lambda e: ",".join(f"{k}={v}" for k, v in e.items()))
+def test_machine_formats_are_utf8_in_any_locale(
+    cache: str, utf8: dict[str, bytes], env: dict[str, str]
+) -> None:
+    for fmt in FORMATS:
+        process = kz(cache, "people", "-f", fmt, **env)
+        quiet(process.stderr)
+        assert process.returncode == 0, process.stderr
+        assert process.stderr == b""
+        assert process.stdout == utf8[fmt], fmt  # byte for byte the UTF-8 answer
+        assert NAME.encode("utf-8") in process.stdout, fmt
+
+
+@pytest.mark.parametrize("env", [{"PYTHONIOENCODING": "ascii"}, {"PYTHONIOENCODING": "latin-1"}])
+def test_every_command_on_a_terminal_without_utf8(cache: str, env: dict[str, str]) -> None:
+    for args in CASES:
+        process = kz(cache, *args, **env)
+        quiet(process.stderr)
+        assert process.returncode == 0, (args, process.stderr)
+        assert process.stderr == b"", args
+    assert json.loads(kz(cache, "schema", **env).stdout)["title"]
+    table = kz(cache, "show", "karamoko-jean-marie-traore", **env).stdout.decode(
+        env["PYTHONIOENCODING"]
+    )
+    assert "Traore" in table or "Traoré" in table  # readable, in what the terminal takes
+    assert yaml.safe_load(kz(cache, "trade", "-f", "yaml", **env).stdout)
+
+
+def test_machine_formats_write_utf8_bytes_under_the_text() -> None:
+    """The writers themselves: bytes under a text stream of any encoding, after whatever
+    the text layer held; plain text into a stream without bytes (a StringIO)."""
+    result = render.Result([{"name": NAME}], render.View("People"))
+    for fmt in FORMATS:
+        raw = io.BytesIO()
+        ascii_stream = io.TextIOWrapper(raw, encoding="ascii", errors="backslashreplace")
+        ascii_stream.write("before\n")
+        render.write(result, render.Options(format=fmt), ascii_stream)
+        ascii_stream.flush()
+        text = io.StringIO()
+        render.write(result, render.Options(format=fmt), text)
+        assert raw.getvalue() == b"before\n" + text.getvalue().encode("utf-8"), fmt
+        assert NAME in text.getvalue(), fmt
+
+
+# -- Ctrl-C ----------------------------------------------------------------------------
+
+
+def interrupt(cache: str, args: list[str], delay: float) -> tuple[int, bytes, list[bytes]]:
+    """Start the command, wait until kzafrica's entry module has been imported (Python's
+    -X importtime says so on stderr), wait ``delay`` seconds more, press Ctrl-C.
+
+    Before that moment the interpreter is still starting (site, the console script), which
+    no program can guard; from it on, kzafrica must handle the interrupt."""
+    env = environment(cache, PYTHONPROFILEIMPORTTIME="1")
+    with subprocess.Popen(
+        command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
+    ) as process:
+        assert process.stderr is not None
+        before = b""
+        while not any(
+            line.split(b"|")[-1].strip() == b"kzafrica.entry" for line in before.splitlines()
+        ):
+            line = process.stderr.readline()
+            assert line, f"ended before importing kzafrica.entry: {before!r}"
+            before += line
+        time.sleep(delay)
+        process.send_signal(signal.SIGINT)
+        stdout, after = process.communicate(timeout=60)
+    stderr = before + after
+    said = [line for line in stderr.splitlines() if not line.startswith(b"import time:")]
+    quiet(stderr)
+    return process.returncode, stdout, said
+
+
+DELAYS = [0.0, 0.01, 0.03, 0.06, 0.1, 0.2]
+
+
+@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
+@pytest.mark.parametrize("args", [*CASES, ["events", "--json"]], ids=[*IDS, "events --json"])
+def test_ctrl_c_at_any_moment(cache: str, args: list[str]) -> None:
+    """Ctrl-C during the imports, the command or the exit: one line and 130, or a normal
+    exit if it came too late; stdout holds the whole answer or nothing, never a part."""
+    complete = kz(cache, *args).stdout
+    assert complete
+    delays = [i / 100 for i in range(16)] if args == ["trade", "--json"] else DELAYS
+    outcomes = set()
+    for delay in delays:
+        code, stdout, said = interrupt(cache, args, delay)
+        outcomes.add(code)
+        assert stdout in (b"", complete), (delay, stdout[:200])
+        if code == INTERRUPTED:
+            assert said == [b"kzafrica: interrupted"], delay
+        else:
+            # Finished first; or ended by the signal itself while the interpreter shut
+            # down, after every byte was written (Python restores the default action).
+            assert code in (0, -signal.SIGINT), (delay, code, said)
+            assert said == []
+            assert stdout == complete
+    assert INTERRUPTED in outcomes  # at least the first delays interrupt
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs F_SETPIPE_SZ, FIONREAD")
+@pytest.mark.parametrize(
+    "args", [["events", "--json"], ["events"], ["schema"], ["search", "a", "-f", "csv"]]
+)
+def test_ctrl_c_while_blocked_on_output(cache: str, args: list[str]) -> None:
+    """Late Ctrl-C: the process is blocked writing to a full pipe. Exit 130, one line."""
+    import fcntl
+    import termios
+
+    read_end, write_end = small_pipe()
+    try:
+        capacity = fcntl.fcntl(write_end, fcntl.F_GETPIPE_SZ)
+        with subprocess.Popen(
+            command(*args), stdout=write_end, stderr=subprocess.PIPE, env=environment(cache)
+        ) as process:
+            os.close(write_end)
+            write_end = -1
+            deadline = time.monotonic() + 30
+            while time.monotonic() < deadline:
+                waiting = fcntl.ioctl(read_end, termios.FIONREAD, b"\0\0\0\0")
+                if int.from_bytes(waiting, sys.byteorder) >= capacity:
+                    break
+                assert process.poll() is None, "finished before the pipe filled"
+                time.sleep(0.01)
+            time.sleep(0.1)  # let it block in write()
+            process.send_signal(signal.SIGINT)
+            while os.read(read_end, 65536):  # drain, so that no later write blocks
+                pass
+            assert process.stderr is not None
+            stderr = process.stderr.read()
+            code = process.wait(timeout=30)
+    finally:
+        os.close(read_end)
+        if write_end >= 0:
+            os.close(write_end)
+    assert stderr == b"kzafrica: interrupted\n"
+    assert code == INTERRUPTED
+
+
+def test_ctrl_c_in_a_finalizer_still_ends_the_run(cache: str) -> None:
+    """An interrupt raised inside __del__ cannot unwind; Python would only print
+    "Exception ignored" and carry on."""
+    program = (
+        "import sys\n"
+        "from kzafrica import cli\n"
+        "sys.unraisablehook = cli._unraisable\n"
+        "class Finalized:\n"
+        "    def __del__(self):\n"
+        "        raise KeyboardInterrupt\n"
+        "Finalized()\n"
+        "print('carried on')\n"
+    )
+    process = subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        env=environment(cache),
+        timeout=60,
+        check=False,
+    )
+    assert process.stderr == b"kzafrica: interrupted\n"
+    assert process.stdout == b""
+    assert process.returncode == INTERRUPTED
+
+
+def test_python_dash_m_is_the_same_command(cache: str) -> None:
+    process = subprocess.run(
+        [sys.executable, "-m", "kzafrica", "trade", "--json"],
+        capture_output=True,
+        env=environment(cache),
+        timeout=60,
+        check=False,
+    )
+    assert process.returncode == 0, process.stderr
+    assert process.stdout == kz(cache, "trade", "--json").stdout
+    closed = subprocess.run(
+        ["/bin/sh", "-c", '"$0" -m kzafrica trade >&-', sys.executable],
+        capture_output=True,
+        env=environment(cache),
+        timeout=60,
+        check=False,
+    )
+    assert closed.returncode == OUTPUT_ERROR
+    assert closed.stderr == b"kzafrica: cannot write output: standard output is closed\n"
+
+
+# -- the documented codes ----------------------------------------------------------------
+
+
+def test_the_codes_here_are_the_documented_ones() -> None:
+    assert {0, 1, 2, OUTPUT_ERROR, INTERRUPTED, PIPE_CLOSED} == set(cli.EXIT_CODES)
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    table = readme.split("Exit codes")[1].split("\n\n")[1]
+    assert [int(code) for code in re.findall(r"^\| `(\d+)` \|", table, re.M)] == list(
+        cli.EXIT_CODES
+    )
