@@ -56,19 +56,21 @@ _NO_VALUE: Any = object()
 # text of a plain scalar that the next lines may go on with.
 Token = tuple[int, int, str | None, Any, str | None]
 _BLANK: Token = (-1, 0, None, _NO_VALUE, None)  # a blank line or a comment
+# Pieces are found in the file's bytes (UTF-8 keeps every ASCII byte for itself), so that
+# the whole file is never one string; each piece is decoded as it is read.
 # A line that starts with a key: searched as `\n` and the key, which is many times faster
 # than `^` in multi-line mode.
-_TOP_KEY = re.compile(r"\n[A-Za-z_][A-Za-z0-9_]*:(?= |\n|\Z)")
+_TOP_KEY = re.compile(rb"\n[A-Za-z_][A-Za-z0-9_]*:(?= |\n|\Z)")
 # `key:` alone (comments and blank lines around it), then the first item of a block list.
 _LIST_HEAD = re.compile(
-    rf"(?:[ ]*(?:#[^\n]*)?\n)*{_KEY}: *(?:(?<= )#[^\n]*)?\n"
-    r"(?:[ ]*(?:#[^\n]*)?\n)*( *)- "
+    rf"(?:[ ]*(?:#[^\n]*)?\n)*{_KEY}: *(?:(?<= )#[^\n]*)?\n".encode()
+    + rb"(?:[ ]*(?:#[^\n]*)?\n)*( *)- "
 )
 _MEMO_LENGTH = 40  # shorter values are shared: ids, dates and labels repeat a great deal
 
 
 class Piece(NamedTuple):
-    """Part of a document: ``text[start:end]``, whole lines.
+    """Part of a document: ``data[start:end]``, whole lines of its UTF-8 bytes.
 
     With ``key`` None, top-level entries (a mapping at column 0); otherwise items of the
     top-level list ``key``, whose ``- `` entries stand at column ``indent``.
@@ -94,18 +96,24 @@ def parse(text: str) -> dict[str, Any] | None:
     return root if _read(text.split("\n"), root, 0, {}) and root else None
 
 
-def read_piece(text: str, piece: Piece, memo: dict[str, Any]) -> dict[str, Any] | list[Any] | None:
-    """The entries (a dict) or items (a list) of ``piece``, or None if it is not plain block
-    layout. ``memo`` shares repeated values between calls."""
-    chunk = text[piece.start : piece.end]
+def read_piece(
+    data: bytes, piece: Piece, memo: dict[str, Any]
+) -> dict[str, Any] | list[Any] | None:
+    """The entries (a dict) or items (a list) of ``piece`` of the UTF-8 ``data``, or None if
+    it is not plain block layout (or not UTF-8). ``memo`` shares repeated values."""
+    try:
+        chunk = data[piece.start : piece.end].decode("utf-8")
+    except UnicodeDecodeError:
+        return None
     if not usable(chunk):
         return None
     root: dict[str, Any] | list[Any] = {} if piece.key is None else []
     return root if _read(chunk.split("\n"), root, piece.indent, memo) else None
 
 
-def pieces(text: str, size: int) -> list[Piece] | None:
-    """Split ``text`` into pieces of about ``size`` characters (more for a big item).
+def pieces(data: bytes, size: int, start: int = 0) -> list[Piece] | None:
+    """Split UTF-8 ``data`` from ``start`` into pieces of about ``size`` bytes (more for a
+    big item).
 
     What lies between pieces (a list's key, blank lines, comments) is checked here; None if
     it has characters this reader leaves to the strict one. Each piece is checked as it is
@@ -113,19 +121,23 @@ def pieces(text: str, size: int) -> list[Piece] | None:
     """
     out: list[Piece] = []
     # Top-level keys after the first line; before the first of them, comments or a key.
-    bounds = sorted({0, *(m.start() + 1 for m in _TOP_KEY.finditer(text)), len(text)})
-    for start, end in itertools.pairwise(bounds):
-        head = _LIST_HEAD.match(text, start, end)
+    found = (m.start() + 1 for m in _TOP_KEY.finditer(data, start))
+    bounds = sorted({start, *found, len(data)})
+    for begin, end in itertools.pairwise(bounds):
+        head = _LIST_HEAD.match(data, begin, end)
         if head is None:
-            out.append(Piece(start, end))
+            out.append(Piece(begin, end))
             continue
-        if not usable(head[0]):
+        try:
+            if not usable(head[0].decode("utf-8")):
+                return None
+        except UnicodeDecodeError:
             return None
-        key, indent, at = head[1], len(head[2]), head.start(2)
-        needle = "\n" + " " * indent + "- "
+        key, indent, at = head[1].decode("ascii"), len(head[2]), head.start(2)
+        needle = b"\n" + b" " * indent + b"- "
         part = 0
         while at < end:
-            cut = text.find(needle, min(at + size, end) - 1, end)
+            cut = data.find(needle, min(at + size, end) - 1, end)
             stop = end if cut < 0 else cut + 1
             out.append(Piece(at, stop, key, indent, part))
             at, part = stop, part + 1

@@ -15,6 +15,7 @@ runs the reference path, :func:`kzafrica.yamlsafe.load` and
 
 from __future__ import annotations
 
+import codecs
 import functools
 import gc
 import itertools
@@ -31,30 +32,32 @@ from kzafrica.blockyaml import Piece
 from kzafrica.dataset import Dataset
 from kzafrica.models import KINDS, REFERENCES, Facts
 
-BIG = 2 * 1024 * 1024  # characters: a file this big is shared between two cores
-PIECE = 512 * 1024  # characters in a piece, at most: a few thousand records
-_FREEZE = 2 * 1024 * 1024  # characters: a file this big has data gc.freeze() is worth
+BIG = 2 * 1024 * 1024  # bytes: a file this big is shared between two cores
+PIECE = 512 * 1024  # bytes in a piece, at most: a few thousand records
+_FREEZE = 2 * 1024 * 1024  # bytes: a file this big has data gc.freeze() is worth
 
 # What one piece gives: (top-level key, JSON-ready value, first piece of its key?).
 Entry = tuple[str, Any, bool]
 
 
-def check(file: str, text: str) -> Dataset | None:
-    """The validated facts of ``text``, or None for the reference path to run instead."""
+def check(file: str, data: bytes) -> Dataset | None:
+    """The validated facts in ``data`` (the file's bytes), or None for the reference path to
+    run instead. The file is decoded a piece at a time: never whole, as one string."""
     if not _facts_as_expected():
         return None
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     # Pieces small enough to share the work evenly, big enough to share repeated lines.
-    parts = blockyaml.pieces(text, min(PIECE, max(len(text) // 32, PIECE // 32)))
+    parts = blockyaml.pieces(data, min(PIECE, max(len(data) // 32, PIECE // 32)), start)
     if not parts:
         return None
     memo: dict[str, Any] = {}  # repeated values, shared within each process
     _adapters()  # built once, before a fork
 
     def work(part: Piece) -> list[Entry] | None:
-        return _validate(text, part, memo)
+        return _validate(data, part, memo)
 
     with _no_gc():
-        run = parallel.run if len(text) >= BIG else parallel.run_here
+        run = parallel.run if len(data) >= BIG else parallel.run_here
         found = run(work, parts)
         if found is None:
             return None
@@ -65,23 +68,23 @@ def check(file: str, text: str) -> Dataset | None:
         # reference path; an excerpt that is not goes that way to be reported.
         if excerpts.annotate(facts):
             return None
-        if len(text) >= _FREEZE:
+        if len(data) >= _FREEZE:
             # A big file's data lives for the rest of the run: out of the collector's sight
             # for good, or it walks the millions of objects again (a third of a second).
             gc.freeze()
     return Dataset(facts=facts, references=REFERENCES, kinds=KINDS, source=file)
 
 
-def _validate(text: str, part: Piece, memo: dict[str, Any]) -> list[Entry] | None:
+def _validate(data: bytes, part: Piece, memo: dict[str, Any]) -> list[Entry] | None:
     """Read and validate one piece: its top-level entries, JSON-ready, or None."""
-    data = blockyaml.read_piece(text, part, memo)
-    if data is None:
+    read = blockyaml.read_piece(data, part, memo)
+    if read is None:
         return None
     if part.key is None:
-        assert isinstance(data, dict)
-        entries = list(data.items())
+        assert isinstance(read, dict)
+        entries = list(read.items())
     else:
-        entries = [(part.key, data)]
+        entries = [(part.key, read)]
     adapters = _adapters()
     out: list[Entry] = []
     for key, value in entries:

@@ -132,12 +132,13 @@ def validate(file: str, data: bytes) -> Dataset:
     """Parse and validate ``data``; raise DataError listing every problem with its line."""
     from kzafrica import recordwise  # pydantic: only when validating
 
-    text = decode(file, data)
-    # The fast path takes a valid file in the usual layout; anything else, and every file
-    # with a problem, goes the reference way, which says where each problem is.
-    fast = recordwise.check(file, text)
+    # The fast path takes a valid file in the usual layout, decoding it a piece at a time;
+    # anything else, and every file with a problem (not UTF-8, empty...), goes the reference
+    # way, which says where each problem is.
+    fast = recordwise.check(file, data)
     if fast is not None:
         return fast
+    text = decode(file, data)
     from kzafrica import yamlsafe  # PyYAML: only on the reference path
     from kzafrica.validation import check
 

@@ -36,11 +36,12 @@ def in_pieces(text: str, size: int) -> dict[str, Any] | None:
     None if a piece fails or a top-level key comes twice."""
     out: dict[str, Any] = {}
     memo: dict[str, Any] = {}
-    parts = blockyaml.pieces(text, size)
+    whole = text.encode("utf-8")
+    parts = blockyaml.pieces(whole, size)
     if parts is None:
         return None
     for piece in parts:
-        data = blockyaml.read_piece(text, piece, memo)
+        data = blockyaml.read_piece(whole, piece, memo)
         if data is None:
             return None
         if piece.key is None:
@@ -277,12 +278,13 @@ def test_shipped_file_with_one_line_replaced(index: int, line: str, size: int) -
 
 @pytest.mark.parametrize("size", [1, 100, 5000, 10**9])
 def test_pieces_of_the_shipped_file(size: int) -> None:
-    parts = blockyaml.pieces(SHIPPED, size)
+    whole = SHIPPED.encode("utf-8")
+    parts = blockyaml.pieces(whole, size)
     assert parts is not None
     assert parts[0].start == 0
-    assert parts[-1].end == len(SHIPPED)
+    assert parts[-1].end == len(whole)
     for a, b in itertools.pairwise(parts):
-        gap = SHIPPED[a.end : b.start]  # only a list's key, between blank lines and comments
+        gap = whole[a.end : b.start].decode()  # a list's key, between blank lines and comments
         assert gap == "" or re.fullmatch(rf"(?:[ ]*(?:#.*)?\n)*{b.key}:\n(?:[ ]*(?:#.*)?\n)*", gap)
     pieced = in_pieces(SHIPPED, size)
     assert pieced is not None

@@ -9,6 +9,7 @@ between two (a forked child), with files from the benchmark's generator.
 
 from __future__ import annotations
 
+import codecs
 import functools
 import importlib.util
 import json
@@ -56,20 +57,21 @@ def generated(records: int, seed: int = 1, width: int = 80) -> str:
 Outcome = tuple[str, Any]
 
 
-def outcome(text: str) -> Outcome:
+def outcome(text: str | bytes) -> Outcome:
     """What ``store.validate`` says: the data as JSON text, or every problem."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        dataset = store.validate(FILE, text.encode("utf-8"))
+        dataset = store.validate(FILE, data)
     except DataError as error:
         return "problems", [tuple(p) for p in error.problems]
     facts = json.dumps(dataset.facts, ensure_ascii=False)
     return "data", (facts, dataset.references, dataset.kinds, dataset.source)
 
 
-def reference(text: str) -> Outcome:
+def reference(text: str | bytes) -> Outcome:
     """What the reference path says, the fast path switched off."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(recordwise, "check", lambda file, text: None)
+        patch.setattr(recordwise, "check", lambda file, data: None)
         return outcome(text)
 
 
@@ -85,8 +87,8 @@ def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
     return str(request.param)
 
 
-def fast(text: str) -> Dataset | None:
-    return recordwise.check(FILE, store.decode(FILE, text.encode("utf-8")))
+def fast(text: str | bytes) -> Dataset | None:
+    return recordwise.check(FILE, text.encode("utf-8") if isinstance(text, str) else text)
 
 
 # -- valid files: the same data ------------------------------------------------------
@@ -118,16 +120,16 @@ def test_the_child_does_its_share(monkeypatch: pytest.MonkeyPatch) -> None:
     here: list[int] = []
     real = recordwise._validate
 
-    def spy(text: str, part: Any, memo: dict[str, Any]) -> Any:
+    def spy(data: bytes, part: Any, memo: dict[str, Any]) -> Any:
         if os.getpid() == parent:
             here.append(part.start)
-        return real(text, part, memo)
+        return real(data, part, memo)
 
     parent = os.getpid()
     monkeypatch.setattr(recordwise, "_validate", spy)
     text = generated(3000, 4)
     assert fast(text) is not None
-    parts = blockyaml.pieces(text, 4096)
+    parts = blockyaml.pieces(text.encode("utf-8"), 4096)
     assert parts is not None
     assert 0 < len(here) < len(parts)  # the rest were the child's
 
@@ -141,6 +143,26 @@ def test_other_layouts_go_the_reference_way(mode: str) -> None:
         assert fast(text) is None
         assert outcome(text) == reference(text)
         assert outcome(text)[0] == "data"
+
+
+def test_a_byte_order_mark(mode: str) -> None:
+    data = codecs.BOM_UTF8 + generated(400, 2).encode("utf-8")
+    assert fast(data) is not None
+    assert outcome(data) == reference(data)
+
+
+@pytest.mark.parametrize("where", [0.0, 0.5, 0.99])
+def test_bytes_that_are_not_utf8(mode: str, where: float) -> None:
+    """The file is decoded a piece at a time: a bad byte anywhere sends it the reference way."""
+    data = generated(400, 2).encode("utf-8")
+    at = data.index(b"\n  evidence:", int(len(data) * where)) + len(b"\n  evid")
+    for bad in (b"\xff", b"\xc3", b"\xed\xa0\x80"):  # not UTF-8; a lone surrogate
+        broken = data[:at] + bad + data[at:]
+        assert fast(broken) is None
+        got = outcome(broken)
+        assert got == reference(broken)
+        assert got[0] == "problems"
+        assert "not UTF-8" in got[1][0][0]
 
 
 def test_same_ids_and_order_for_records_split_across_pieces(mode: str) -> None:
