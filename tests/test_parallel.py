@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import signal
 import sys
 import threading
 import time
@@ -79,7 +80,13 @@ def killed(n: int) -> int:
     return n
 
 
-@pytest.mark.parametrize("there", [fail, unpicklable, exits, killed, lambda n: None])
+def interrupted(n: int) -> int:
+    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C reaches the child too
+    time.sleep(5)
+    return n
+
+
+@pytest.mark.parametrize("there", [fail, unpicklable, exits, killed, interrupted, lambda n: None])
 def test_a_failing_child_gives_none(there: Callable[[int], object]) -> None:
     """The child's items fail (the parent's first item waits so that the child takes one)."""
     parent = os.getpid()
@@ -110,7 +117,8 @@ def test_none_here_stops_the_child(tmp_path: Path) -> None:
     assert gone(pids[0])  # killed and reaped, not left sleeping
 
 
-def test_an_exception_here_stops_the_child(tmp_path: Path) -> None:
+@pytest.mark.parametrize("error", [ValueError, KeyboardInterrupt])
+def test_an_exception_here_stops_the_child(tmp_path: Path, error: type[BaseException]) -> None:
     pid_file = tmp_path / "pid"
     parent = os.getpid()
     pids: list[int] = []
@@ -121,9 +129,9 @@ def test_an_exception_here_stops_the_child(tmp_path: Path) -> None:
             time.sleep(600)
             return n
         pids.append(child_pid(pid_file))
-        return fail(n)
+        raise error("failed")
 
-    with pytest.raises(ValueError, match="failed"):
+    with pytest.raises(error, match="failed"):
         parallel.run(work, range(50))
     assert gone(pids[0])
 
