@@ -12,8 +12,6 @@ too: 'Côte d’Ivoire', "COTE D'IVOIRE" and 'Cote dIvoire' are one key, and so 
 Congo'. No Typer, no Rich, no printing.
 """
 
-from __future__ import annotations
-
 import functools
 import unicodedata
 from collections.abc import Iterable, Mapping

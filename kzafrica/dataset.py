@@ -1,8 +1,6 @@
 """Types shared by the loader, the store and the queries, so that none imports another
 just for a type."""
 
-from __future__ import annotations
-
 from typing import Any, NamedTuple
 
 

@@ -1,7 +1,5 @@
 """The project's own error types, shared by the loader and the command line."""
 
-from __future__ import annotations
-
 import functools
 import re
 from collections.abc import Callable

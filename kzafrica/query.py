@@ -6,8 +6,6 @@ Records here are the plain dicts of a :class:`~kzafrica.dataset.Dataset`, asked 
 no printing.
 """
 
-from __future__ import annotations
-
 import datetime as dt
 import difflib
 from collections.abc import Callable, Iterable, Iterator

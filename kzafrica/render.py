@@ -8,8 +8,6 @@ command shares: --sort, then --limit, then --fields. Heavy imports (Rich, PyYAML
 happen inside the writer that needs them, so a ``--json`` run never pays for Rich.
 """
 
-from __future__ import annotations
-
 import json
 import unicodedata
 from collections.abc import Callable, Iterable

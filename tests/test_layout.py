@@ -11,6 +11,7 @@ import re
 from typing import Any
 
 import pytest
+from helpers import LIST_COMMANDS
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
@@ -22,23 +23,9 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
 SEPARATORS = re.compile(r"[\s\u2500-\u257f]+")
 HYPHEN_PIECE = re.compile(r"(?<=[^\W\d_]{2}-)(?=[^\W\d_]{2})")
 
-TABLES: list[list[str]] = [
-    ["visits"],
+# Every list command, and a window: its '?' caption.
+TABLES: list[list[str]] = [[name, *args] for name, args in LIST_COMMANDS.items()] + [
     ["visits", "--since", "2025"],
-    ["trade"],
-    ["exports"],
-    ["imports"],
-    ["people"],
-    ["quotes"],
-    ["statements"],
-    ["countries"],
-    ["places"],
-    ["orgs"],
-    ["missions"],
-    ["areas"],
-    ["initiatives"],
-    ["figures"],
-    ["events"],
     ["search", "congo"],
 ]
 CITED = [[*args, "--cite"] for args in TABLES]

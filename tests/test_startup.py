@@ -15,24 +15,25 @@ from kzafrica import store
 
 # The third-party packages, and the table of every country's names (kzafrica.country_names).
 HEAVY = ("pydantic", "yaml", "rich", "pycountry", "kzafrica.country_names")
+# Reported by an exit handler: main() ends the process itself, and runs exit handlers first.
 PROBE = """
-import sys
+import atexit, sys
+def report():
+    loaded = sorted(m for m in HEAVY if m in sys.modules)
+    sys.stderr.write("LOADED " + " ".join(loaded) + "\\n")
+atexit.register(report)
 from kzafrica.cli import main
 sys.argv = ["kzafrica", *sys.argv[1:]]
-try:
-    main()
-except SystemExit:
-    pass
-loaded = sorted(m for m in HEAVY if m in sys.modules)
-sys.stderr.write("LOADED " + " ".join(loaded) + "\\n")
+main()
 """.replace("HEAVY", repr(HEAVY))
 
 
 def loaded(tmp_path: Path, *args: str) -> set[str]:
     env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
     done = subprocess.run(
-        [sys.executable, "-c", PROBE, *args], env=env, capture_output=True, text=True, check=True
+        [sys.executable, "-c", PROBE, *args], env=env, capture_output=True, text=True
     )
+    assert "Traceback" not in done.stderr
     line = [x for x in done.stderr.splitlines() if x.startswith("LOADED")][-1]
     return set(line.split()[1:])
 
@@ -75,3 +76,31 @@ def test_the_name_table_only_for_a_country_outside_the_fact_base(tmp_path: Path)
 
 def test_help_imports_nothing_heavy(tmp_path: Path) -> None:
     assert loaded(tmp_path, "--help") == set()
+
+
+def test_start_up_annotations_are_objects_where_they_are_read(tmp_path: Path) -> None:
+    # Typer reads the command line's annotations at every run, and a NamedTuple reads its
+    # fields' when the class is made: as strings (`from __future__ import annotations`),
+    # each costs an eval or a compile, a few ms of every run in all.
+    probe = (
+        "import atexit, sys, typing\n"
+        "def report():\n"
+        "    for name, module in sorted(sys.modules.items()):\n"
+        "        if not name.startswith('kzafrica'):\n"
+        "            continue\n"
+        "        tuples = any(isinstance(v, type) and issubclass(v, tuple) and v.__module__ == name"
+        " and hasattr(v, '_fields') for v in vars(module).values())\n"
+        "        if name == 'kzafrica.cli' or tuples:\n"
+        "            print(name, 'annotations' in vars(module), file=sys.stderr)\n"
+        "atexit.register(report)\n"
+        "from kzafrica.cli import main\n"
+        "sys.argv = ['kzafrica', 'visits', '--country', 'Rwanda', '--json']\n"
+        "main()\n"
+    )
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path)}
+    done = subprocess.run(
+        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
+    )
+    read = dict(line.split() for line in done.stderr.splitlines())
+    assert {"kzafrica.cli", "kzafrica.render", "kzafrica.dataset"} <= set(read)
+    assert set(read.values()) == {"False"}, read

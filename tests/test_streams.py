@@ -21,6 +21,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from typer.testing import CliRunner
 
 from kzafrica import cli, render
 
@@ -447,6 +448,46 @@ def test_python_dash_m_is_the_same_command(cache: str) -> None:
     )
     assert closed.returncode == OUTPUT_ERROR
     assert closed.stderr == b"kzafrica: cannot write output: standard output is closed\n"
+
+
+# -- the process ends itself -------------------------------------------------------------
+
+
+@pytest.mark.parametrize("redirect", ["", '> "$KZ_OUT"'], ids=["pipe", "file"])
+def test_every_answer_is_written_whole_before_the_process_ends(
+    cache: str, redirect: str, tmp_path: Path
+) -> None:
+    # main() ends the process without the interpreter's teardown: every byte of a long
+    # answer must be out by then, to a pipe and to a file alike.
+    out = tmp_path / "out"
+    for args in (["events", "--json"], ["events", "--format", "csv"], ["quotes"], ["schema"]):
+        done = shell(cache, redirect, *args, KZ_OUT=str(out))
+        quiet(done.stderr)
+        assert done.returncode == 0, done.stderr
+        written = out.read_bytes() if redirect else done.stdout
+        expected = CliRunner().invoke(cli.app, args, env={"COLUMNS": "100"}).stdout_bytes
+        assert written == expected, args
+        assert len(written) > 1000
+
+
+def test_exit_handlers_still_run(cache: str) -> None:
+    # With a handler registered (a profiler, coverage), the process exits the usual way.
+    probe = (
+        "import atexit, sys\n"
+        "atexit.register(lambda: sys.stderr.write('handler ran\\n'))\n"
+        "from kzafrica.cli import main\n"
+        "sys.argv = ['kzafrica', 'trade', '--json']\n"
+        "main()\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", probe],
+        capture_output=True,
+        env=environment(cache),
+        timeout=60,
+        check=False,
+    )
+    assert (done.returncode, done.stderr) == (0, b"handler ran\n")
+    assert done.stdout == kz(cache, "trade", "--json").stdout
 
 
 # -- the documented codes ----------------------------------------------------------------

@@ -20,6 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
+from helpers import LIST_COMMANDS
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
@@ -257,25 +258,10 @@ def test_output_to_a_file(cache: str, tmp_path: Path) -> None:
 # -- terminals --------------------------------------------------------------------------
 
 RUNNER = CliRunner()
-TABLES = [
-    ["visits"],
+# Every list command, and the other tables: cited rows, one record, the summary.
+TABLES = [[name, *args] for name, args in LIST_COMMANDS.items()] + [
     ["visits", "--cite"],
-    ["trade"],
-    ["exports"],
-    ["imports"],
-    ["people"],
-    ["quotes"],
-    ["statements"],
-    ["countries"],
-    ["places"],
-    ["orgs"],
-    ["missions"],
-    ["areas"],
-    ["initiatives"],
-    ["figures"],
-    ["events"],
     ["events", "--since", "2025", "--cite"],
-    ["search", "kagame"],
     ["show", "visit-kagame-2025"],
     ["summary"],
     ["visits", "--country", "Kenya"],
