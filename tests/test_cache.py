@@ -279,6 +279,12 @@ def test_a_damaged_entry_found_by_a_dump_is_set_aside(root: Path, copy: Path) ->
     assert store.load(str(copy)) == expected
     with contextlib.closing(sqlite3.connect(entry)) as conn:
         assert conn.execute("SELECT 1 FROM kz_records WHERE id = 'trade-2024'").fetchall()
+    edit(entry, damage)  # and the command itself
+    out = copy.parent / "out.db"
+    result = RUNNER.invoke(cli.app, ["--data", str(copy), "dump", str(out)])
+    assert result.exit_code == 0, result.stderr
+    with contextlib.closing(sqlite3.connect(out)) as conn:
+        assert conn.execute("SELECT 1 FROM kz_records WHERE id = 'trade-2024'").fetchall()
 
 
 @pytest.mark.parametrize("cut", [0, 1, 100, 4096, -1])
