@@ -89,6 +89,17 @@ def kz(cache: str, *args: str, **env: str) -> subprocess.CompletedProcess[bytes]
     )
 
 
+def python(cache: str, program: str) -> subprocess.CompletedProcess[bytes]:
+    """Run ``program`` with this Python, in the same environment as the command."""
+    return subprocess.run(
+        [sys.executable, "-c", program],
+        capture_output=True,
+        env=environment(cache),
+        timeout=60,
+        check=False,
+    )
+
+
 def shell(
     cache: str, redirections: str, *args: str, **env: str
 ) -> subprocess.CompletedProcess[bytes]:
@@ -417,13 +428,7 @@ def test_ctrl_c_in_a_finalizer_still_ends_the_run(cache: str) -> None:
         "Finalized()\n"
         "print('carried on')\n"
     )
-    process = subprocess.run(
-        [sys.executable, "-c", program],
-        capture_output=True,
-        env=environment(cache),
-        timeout=60,
-        check=False,
-    )
+    process = python(cache, program)
     assert process.stderr == b"kzafrica: interrupted\n"
     assert process.stdout == b""
     assert process.returncode == INTERRUPTED
@@ -479,13 +484,7 @@ def test_exit_handlers_still_run(cache: str) -> None:
         "sys.argv = ['kzafrica', 'trade', '--json']\n"
         "main()\n"
     )
-    done = subprocess.run(
-        [sys.executable, "-c", probe],
-        capture_output=True,
-        env=environment(cache),
-        timeout=60,
-        check=False,
-    )
+    done = python(cache, probe)
     assert (done.returncode, done.stderr) == (0, b"handler ran\n")
     assert done.stdout == kz(cache, "trade", "--json").stdout
 
