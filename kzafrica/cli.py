@@ -1422,13 +1422,19 @@ def _exit(code: int) -> NoReturn:
 
 def _keep_only_the_invoked_command(args: list[str]) -> None:
     """Typer builds every command's parameters before it parses the arguments: about a
-    tenth of a run. A run that names its command needs only that one built."""
+    tenth of a run. A run that names its command needs only that one built, and --version
+    (answered while the top-level options are read) none."""
     if any(name.startswith("_KZAFRICA_COMPLETE") for name in os.environ):
         return  # shell completion may complete any command
     rest = list(args)
+    leading = []
     while rest and rest[0].startswith("-"):
-        if rest.pop(0) == "--data" and rest:
+        leading.append(rest.pop(0))
+        if leading[-1] == "--data" and rest:
             rest.pop(0)  # its value
+    if "--version" in leading and not {"-h", "--help"} & set(leading):
+        app.registered_commands = []
+        return
     named = [
         command
         for command in app.registered_commands

@@ -23,7 +23,7 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from kzafrica import cli, render
+from kzafrica import __version__, cli, render
 
 SCRIPT = shutil.which("kzafrica", path=str(Path(sys.executable).parent))
 # Settings of the developer's own terminal that must not leak into these tests.
@@ -473,6 +473,17 @@ def test_every_answer_is_written_whole_before_the_process_ends(
         expected = CliRunner().invoke(cli.app, args, env={"COLUMNS": "100"}).stdout_bytes
         assert written == expected, args
         assert len(written) > 1000
+
+
+@pytest.mark.parametrize(
+    "args", [["--version"], ["--version", "visits"], ["--data", "x.yaml", "--version"]]
+)
+def test_the_version_is_answered_before_any_command(cache: str, args: list[str]) -> None:
+    # main() builds no command for --version: it is answered with the top-level options.
+    done = kz(cache, *args)
+    assert (done.returncode, done.stderr) == (0, b"")
+    assert done.stdout == f"kzafrica {__version__}\n".encode()
+    assert kz(cache, "--help", "--version").stdout.startswith(b"Usage: kzafrica")
 
 
 def test_exit_handlers_still_run(cache: str) -> None:
