@@ -22,7 +22,7 @@ from typing import TypeVar
 from kzafrica.dataset import Dataset
 from kzafrica.errors import DataError, Problem
 from kzafrica.factbase import Facts
-from kzafrica.sqlite_store import StoreCorrupt, StoredFacts
+from kzafrica.sqlite_store import Prepared, StoreCorrupt, StoredFacts
 
 MAX_BYTES = 64 * 1024 * 1024
 ENV_DATA = "KZAFRICA_DATA"
@@ -213,6 +213,19 @@ def _validated(file: str, notes: list[str], *, shipped_ok: bool) -> Facts:
             cache.discard(entry)
     data = read_bytes(file)
     name = cache.key(iter([data]))  # the bytes validated now, should the file have changed
+    from kzafrica import recordwise  # pydantic: only when validating
+
+    # The fast path makes the store's rows as it validates (never the records as objects),
+    # and the answer comes from the store, as on every later run.
+    rows = recordwise.rows(file, data)
+    if rows is not None:
+        try:
+            cache.write(folder, name, lambda temp: _write(temp, rows, name))
+            return _open(folder / f"{name}.db", name, file, folder / f"{name}.db")
+        except (OSError, sqlite3.Error, StoreCorrupt) as exc:
+            notes.append(f"could not write the cache: {exc}")
+        del rows
+        return Facts(validate(file, data))
     dataset = validate(file, data)
     del data
     try:
@@ -252,7 +265,7 @@ def _open(path: Path, key: str, source: str, entry: Path | None) -> StoredFacts:
     return facts
 
 
-def _write(file: str, dataset: Dataset, key: str) -> None:
+def _write(file: str, facts: Dataset | Prepared, key: str) -> None:
     from kzafrica import sqlite_store
 
     conn = sqlite3.connect(file)
@@ -260,7 +273,7 @@ def _write(file: str, dataset: Dataset, key: str) -> None:
         conn.execute("PRAGMA journal_mode = OFF")  # the file is renamed into place whole
         conn.execute("PRAGMA synchronous = OFF")
         with conn:
-            sqlite_store.write(conn, dataset, key)
+            sqlite_store.write(conn, facts, key)
     finally:
         conn.close()
 
