@@ -219,13 +219,14 @@ def _validated(file: str, notes: list[str], *, shipped_ok: bool) -> Facts:
     # and the answer comes from the store, as on every later run.
     rows = recordwise.rows(file, data)
     if rows is not None:
+        del data  # not held while the store is written: should that fail, it is read again
         try:
             cache.write(folder, name, lambda temp: _write(temp, rows, name))
             return _open(folder / f"{name}.db", name, file, folder / f"{name}.db")
         except (OSError, sqlite3.Error, StoreCorrupt) as exc:
             notes.append(f"could not write the cache: {exc}")
         del rows
-        return Facts(validate(file, data))
+        return Facts(validate(file, read_bytes(file)))
     dataset = validate(file, data)
     del data
     try:
