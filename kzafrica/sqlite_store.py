@@ -27,6 +27,8 @@ Tables (``kz_`` marks the query path's own; a dump adds browsing tables beside t
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
 import re
 import sqlite3
@@ -216,28 +218,50 @@ def write(conn: sqlite3.Connection, facts: Dataset | Prepared, key: str, article
             "INSERT INTO kz_collections VALUES (?, ?, ?)",
             (collection, ids, digest(collection, ids)),
         )
-    referrers, mentions = _links(ready)
     # `linked` says whether a record has a row of links (only records that something refers
-    # to do): checked with the record, so that a missing row of links is damage.
+    # to do): checked with the record, so that a missing row of links is damage. Every record
+    # goes in as unlinked while its links are worked out (on a big file, by a forked child
+    # on the other core); the linked ones are then marked, their digests made anew.
+    from kzafrica import parallel
+
+    count = sum(len(part.ids) for batches in ready.collections.values() for part in batches)
+    work = functools.partial(_link_rows, ready)
+    with parallel.aside(work) if count >= ASIDE else contextlib.nullcontext(work) as links:
+        conn.executemany(
+            "INSERT INTO kz_records VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (i, collection, source, body, "0", stamp)
+                for collection, batches in ready.collections.items()
+                for part in batches
+                for i, body, stamp in zip(part.ids, part.bodies, part.digests, strict=True)
+            ),
+        )
+        marks, rows = links()
+    conn.executemany("UPDATE kz_records SET linked = '1', digest = ? WHERE id = ?", marks)
+    conn.executemany("INSERT INTO kz_links VALUES (?, ?, ?, ?)", rows)
+
+
+ASIDE = 20_000  # records: a store this big has its links worked out on the other core
+
+
+def _link_rows(facts: Prepared) -> tuple[list[tuple[str, str]], list[tuple[str, ...]]]:
+    """The linked records' new (digest, id), and the rows of ``kz_links``, in id order."""
+    referrers, mentions = _links(facts)
     linked = referrers.keys() | mentions.keys()
-    conn.executemany(
-        "INSERT INTO kz_records VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            (i, collection, source, body, "1", _row_digest(i, collection, source, body, "1"))
-            if i in linked
-            else (i, collection, source, body, "0", stamp)
-            for collection, batches in ready.collections.items()
-            for part in batches
-            for i, body, stamp in zip(part.ids, part.bodies, part.digests, strict=True)
-        ),
-    )
-    conn.executemany(
-        "INSERT INTO kz_links VALUES (?, ?, ?, ?)",
-        (
-            _row(i, _json_groups(referrers.get(i, {})), _json_groups(mentions.get(i, {})))
-            for i in sorted(linked)
-        ),
-    )
+    # By position, so that only the linked records' bodies are touched (in a forked child,
+    # touching an object copies its page).
+    marks = [
+        (_row_digest(i, collection, facts.source, part.bodies[n], "1"), i)
+        for collection, batches in facts.collections.items()
+        for part in batches
+        for n, i in enumerate(part.ids)
+        if i in linked
+    ]
+    rows = [
+        _row(i, _json_groups(referrers.get(i, {})), _json_groups(mentions.get(i, {})))
+        for i in sorted(linked)
+    ]
+    return marks, rows
 
 
 def _row(*columns: str) -> tuple[str, ...]:
@@ -251,37 +275,51 @@ def _links(facts: Prepared) -> tuple[Groups, Groups]:
     """For every record, the records that refer to it and, for a country, the records
     that mention it (as :meth:`Facts.countries_of` says), in one pass over the facts."""
     country_ids = {i for part in facts.collections.get("countries", []) for i in part.ids}
-    # Per record that refers to a country, those countries (its targets in order).
+    # Per record that refers to a country, those countries (its targets in order); `reach`
+    # has those of the records that are not countries, as the records referring to them see.
     countries: dict[str, list[str]] = {}
-    for batches in facts.collections.values():
+    reach: dict[str, list[str]] = {}
+    for key, batches in facts.collections.items():
         for part in batches:
             for record_id, targets in zip(part.ids, part.targets, strict=True):
                 if targets:
                     found = [t for t in targets if t in country_ids]
                     if found:
                         countries[record_id] = found
+                        if key != "countries":
+                            reach[record_id] = found
     referrers: Groups = {}
     mentions: Groups = {}
     for key, batches in facts.collections.items():
         is_country = key == "countries"
+        # This collection's part of every list: each list grows in file order.
+        refer: dict[str, list[str]] = {}
+        mention: dict[str, list[str]] = {}
         for part in batches:
             for record_id, targets in zip(part.ids, part.targets, strict=True):
-                named = set(countries.get(record_id, ()))
+                own = countries.get(record_id)
+                named = set(own) if own else set()
                 if is_country:
                     named.add(record_id)
                 for target in targets:
-                    groups = referrers.get(target)
-                    if groups is None:
-                        groups = referrers[target] = {}
-                    ids = groups.get(key)
+                    ids = refer.get(target)
                     if ids is None:
-                        groups[key] = [record_id]
+                        refer[target] = [record_id]
                     else:
                         ids.append(record_id)
-                    if target not in country_ids:  # a person, place, org, event
-                        named.update(countries.get(target, ()))
-                for country in sorted(named):
-                    mentions.setdefault(country, {}).setdefault(key, []).append(record_id)
+                    more = reach.get(target)  # a person, place, org, event: its countries
+                    if more:
+                        named.update(more)
+                for country in named:
+                    ids = mention.get(country)
+                    if ids is None:
+                        mention[country] = [record_id]
+                    else:
+                        ids.append(record_id)
+        for target, ids in refer.items():
+            referrers.setdefault(target, {})[key] = ids
+        for country, ids in mention.items():
+            mentions.setdefault(country, {})[key] = ids
     return referrers, mentions
 
 

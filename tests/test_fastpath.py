@@ -373,3 +373,24 @@ def test_decode_finds_a_file_empty_as_before(text: str) -> None:
             store.decode(FILE, text.encode("utf-8"))
     else:
         assert store.decode(FILE, text.encode("utf-8")) == text
+
+
+def test_links_worked_out_aside_make_the_same_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big store's links come from a forked child while the records go in: same rows."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("forks only on Linux")
+    made = recordwise.rows(FILE, generated(3000, 4).encode("utf-8"))
+    assert made is not None
+    here = stored(made)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    monkeypatch.setattr(sqlite_store, "ASIDE", 0)
+    children: list[int] = []
+    real = sqlite_store._link_rows
+
+    def spy(facts: sqlite_store.Prepared) -> Any:
+        children.append(os.getpid())
+        return real(facts)
+
+    monkeypatch.setattr(sqlite_store, "_link_rows", spy)
+    assert stored(made) == here
+    assert children == []  # the child's own list: nothing ran here
