@@ -34,18 +34,18 @@ class Ref:
 
 
 # Values already found valid: a big file repeats the same excerpts, labels and dates many
-# times, and each check is pure. Bounded, so that a file of all-different values costs
-# only the checks.
+# times, and each check is pure. Bounded (at most 20,000 values of up to 1,000 characters),
+# so that a file of all-different values costs only the checks.
 _SAFE: set[str] = set()
 _DATES: set[str] = set()
-_REMEMBER = 50_000
+_REMEMBER = 20_000
 
 
 def _safe_text(value: str) -> str:
     if value in _SAFE:
         return value
     _check_text(value)
-    if len(_SAFE) < _REMEMBER:
+    if len(_SAFE) < _REMEMBER and len(value) <= 1000:
         _SAFE.add(value)
     return value
 

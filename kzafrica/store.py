@@ -138,6 +138,11 @@ def validate(file: str, data: bytes) -> Dataset:
     fast = recordwise.check(file, data)
     if fast is not None:
         return fast
+    return _reference(file, data)
+
+
+def _reference(file: str, data: bytes) -> Dataset:
+    """:func:`validate` the reference way, which says where every problem is."""
     text = decode(file, data)
     from kzafrica import yamlsafe  # PyYAML: only on the reference path
     from kzafrica.validation import check
@@ -227,7 +232,8 @@ def _validated(file: str, notes: list[str], *, shipped_ok: bool) -> Facts:
             notes.append(f"could not write the cache: {exc}")
         del rows
         return Facts(validate(file, read_bytes(file)))
-    dataset = validate(file, data)
+    # Not for the fast path (another layout, or a problem): the reference way says where.
+    dataset = _reference(file, data)
     del data
     try:
         cache.write(folder, name, lambda temp: _write(temp, dataset, name))

@@ -9,6 +9,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import SHIPPED
@@ -425,6 +426,32 @@ def test_a_store_unreadable_once_written_still_answers(
     assert not isinstance(facts, sqlite_store.StoredFacts)
     assert trade_2024(copy) == TRADE_2024
     assert notes == ["could not write the cache: unreadable"]
+
+
+def test_a_broken_file_takes_the_fast_path_once(
+    root: Path, copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the cache on, a file the fast path refuses goes straight the reference way."""
+    from kzafrica import recordwise
+
+    copy.write_text(SHIPPED.replace("  dateline: Astana", "  dateline: 7"), "utf-8")
+    tries: list[str] = []
+
+    def spy(name: str) -> Any:
+        real = getattr(recordwise, name)
+
+        def tried(*args: Any) -> Any:
+            tries.append(name)
+            return real(*args)
+
+        return tried
+
+    for name in ("rows", "check"):
+        monkeypatch.setattr(recordwise, name, spy(name))
+    with pytest.raises(DataError, match="valid string"):
+        store.open_facts(str(copy))
+    assert tries == ["rows"]
+    assert entries(root) == []
 
 
 @pytest.mark.parametrize("home", ["", "relative/home"])
