@@ -17,7 +17,7 @@ No heavy imports: the query path may use the splitting functions.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
 from typing import Any, NamedTuple
 
@@ -114,25 +114,48 @@ def _scan(facts: dict[str, Any], *, annotate: bool) -> Iterator[tuple[Loc, str]]
     finder = Finder(text)
     message = f"not in the article {source}; copy its words exactly (only spacing may differ)"
     for path, record in _records(facts):
-        excerpts = record.get("evidence")
-        if not isinstance(excerpts, list):
+        yield from _located(finder, path, record, str(source), message, annotate=annotate)
+
+
+def annotator(article: dict[str, Any]) -> Callable[[dict[str, Any]], bool] | None:
+    """For validated facts with this ``article``: a function that sets one record's
+    ``evidence_at``, as :func:`annotate` does, and says whether every excerpt was found.
+    None when no shipped article has the name ``article.source``."""
+    source = article.get("source")
+    text = shipped(source)
+    if text is None:
+        return None
+    finder = Finder(text)
+
+    def located(record: dict[str, Any]) -> bool:
+        return next(_located(finder, (), record, str(source), "", annotate=True), None) is None
+
+    return located
+
+
+def _located(
+    finder: Finder, path: Loc, record: dict[str, Any], source: str, message: str, *, annotate: bool
+) -> Iterator[tuple[Loc, str]]:
+    """Locate one record's excerpts: the problems, and (with ``annotate``) ``evidence_at``."""
+    excerpts = record.get("evidence")
+    if not isinstance(excerpts, list):
+        return
+    pins = record.get("occurrences")
+    spans = []
+    for position, excerpt in enumerate(excerpts):
+        # The first occurrence, unless the record pins another (`occurrences`).
+        nth = pins[position] if isinstance(pins, list) and position < len(pins) else 1
+        if not isinstance(nth, int) or isinstance(nth, bool) or nth < 1:
+            continue  # the model reports it
+        span = finder.find(excerpt, nth) if isinstance(excerpt, str) else None
+        if span is None:
+            if isinstance(excerpt, str) and excerpt.strip():
+                said = message if nth == 1 else f"does not occur {nth} times in {source}"
+                yield (*path, "evidence", position), said
             continue
-        pins = record.get("occurrences")
-        spans = []
-        for position, excerpt in enumerate(excerpts):
-            # The first occurrence, unless the record pins another (`occurrences`).
-            nth = pins[position] if isinstance(pins, list) and position < len(pins) else 1
-            if not isinstance(nth, int) or isinstance(nth, bool) or nth < 1:
-                continue  # the model reports it
-            span = finder.find(excerpt, nth) if isinstance(excerpt, str) else None
-            if span is None:
-                if isinstance(excerpt, str) and excerpt.strip():
-                    said = message if nth == 1 else f"does not occur {nth} times in {source}"
-                    yield (*path, "evidence", position), said
-                continue
-            spans.append({"start": span.start, "end": span.end})
-        if annotate:
-            record["evidence_at"] = spans
+        spans.append({"start": span.start, "end": span.end})
+    if annotate:
+        record["evidence_at"] = spans
 
 
 def _records(facts: dict[str, Any]) -> Iterator[tuple[Loc, dict[str, Any]]]:

@@ -33,7 +33,24 @@ class Ref:
     kind: str
 
 
+# Values already found valid: a big file repeats the same excerpts, labels and dates many
+# times, and each check is pure. Bounded (at most 20,000 values of up to 1,000 characters),
+# so that a file of all-different values costs only the checks.
+_SAFE: set[str] = set()
+_DATES: set[str] = set()
+_REMEMBER = 20_000
+
+
 def _safe_text(value: str) -> str:
+    if value in _SAFE:
+        return value
+    _check_text(value)
+    if len(_SAFE) < _REMEMBER and len(value) <= 1000:
+        _SAFE.add(value)
+    return value
+
+
+def _check_text(value: str) -> None:
     bad = first_unsafe(value)
     if bad and (bad < "\x20" or "\x7f" <= bad <= "\x9f"):
         raise ValueError(
@@ -49,11 +66,13 @@ def _safe_text(value: str) -> str:
         raise ValueError("is empty or only whitespace")
     if value != value.strip():
         raise ValueError("has leading or trailing whitespace")
-    return value
 
 
 def _check_date(value: str) -> str:
-    dates.span(value)  # raises DateError, a ValueError, with a clear message
+    if value not in _DATES:
+        dates.span(value)  # raises DateError, a ValueError, with a clear message
+        if len(_DATES) < _REMEMBER:
+            _DATES.add(value)
     return value
 
 

@@ -7,6 +7,8 @@ sits idle while the other has a long queue; the child's results come back pickle
 a second pipe. Anything that goes wrong in the child (an exception, a signal, an
 unpicklable result) gives None, as does any item whose work gives None: the caller then
 does the work the slow, single-process way, so a failure costs time, never correctness.
+
+:func:`aside` runs one piece of work in a forked child while this process does another.
 """
 
 from __future__ import annotations
@@ -16,7 +18,7 @@ import os
 import pickle
 import signal
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from typing import TypeVar
 
 T = TypeVar("T")
@@ -130,3 +132,56 @@ def _take(
             return None
         out.append((index, result))
     return out
+
+
+@contextlib.contextmanager
+def aside(work: Callable[[], R]) -> Iterator[Callable[[], R]]:
+    """Start ``work()`` in a forked child, when :func:`available`, while this process does
+    something else; the function given waits for its result. If there is no child, or it
+    fails, the function computes ``work()`` here. Leaving the block stops the child.
+
+    ``work`` must not use what the child must not share (an open database connection,
+    files or streams the parent writes): the child leaves with ``os._exit``.
+    """
+    if not available():
+        yield work
+        return
+    results_out, results_in = os.pipe()
+    pid = os.fork()
+    if pid == 0:  # the child: never returns
+        status = 1
+        try:
+            os.close(results_out)
+            value = work()
+            with os.fdopen(results_in, "wb") as out:
+                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+            status = 0
+        except BaseException:  # noqa: S110 - reported to the parent as no result
+            pass
+        finally:
+            os._exit(status)
+    os.close(results_in)
+    pipe = os.fdopen(results_out, "rb")
+    reaped = False
+
+    def result() -> R:
+        nonlocal reaped
+        with pipe:
+            try:
+                found: R = pickle.load(pipe)  # noqa: S301 - this process's own fork wrote it
+            except Exception:  # the child failed: nothing, or half a pickle, came through
+                found = failed
+        _, status = os.waitpid(pid, 0)
+        reaped = True
+        return work() if status != 0 or found is failed else found
+
+    failed: R = object()  # type: ignore[assignment]
+    try:
+        yield result
+    finally:
+        pipe.close()
+        if not reaped:  # the result was never asked for, or this side raised
+            with contextlib.suppress(OSError):
+                os.kill(pid, signal.SIGKILL)
+            with contextlib.suppress(OSError):
+                os.waitpid(pid, 0)

@@ -19,18 +19,20 @@ import codecs
 import functools
 import gc
 import itertools
-from collections.abc import Iterator
+import json
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from operator import itemgetter
-from typing import Any
+from typing import Any, NamedTuple
 
 from annotated_types import MinLen
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from kzafrica import blockyaml, excerpts, parallel
+from kzafrica import blockyaml, excerpts, parallel, sqlite_store
 from kzafrica.blockyaml import Piece
 from kzafrica.dataset import Dataset
 from kzafrica.models import KINDS, REFERENCES, Facts
+from kzafrica.sqlite_store import Batch, Prepared
 
 BIG = 2 * 1024 * 1024  # bytes: a file this big is shared between two cores
 PIECE = 512 * 1024  # bytes in a piece, at most: a few thousand records
@@ -75,8 +77,201 @@ def check(file: str, data: bytes) -> Dataset | None:
     return Dataset(facts=facts, references=REFERENCES, kinds=KINDS, source=file)
 
 
-def _validate(data: bytes, part: Piece, memo: dict[str, Any]) -> list[Entry] | None:
-    """Read and validate one piece: its top-level entries, JSON-ready, or None."""
+def rows(file: str, data: bytes) -> Prepared | None:
+    """What :func:`check` gives, ready for the store (:mod:`kzafrica.sqlite_store`).
+
+    Whoever validates a piece (on a big file, this process or its forked child) also
+    locates its excerpts and makes its rows, so that a big file's records never travel
+    between processes or stay in memory as objects: only their JSON, digests and ids.
+    None wherever :func:`check` gives None, and where the article is not a top-level
+    entry of its own: the caller then validates with :func:`kzafrica.store.validate`.
+    """
+    if not _facts_as_expected():
+        return None
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    parts = blockyaml.pieces(data, min(PIECE, max(len(data) // 32, PIECE // 32)), start)
+    if not parts:
+        return None
+    memo: dict[str, Any] = {}
+    _adapters()
+    with _no_gc():
+        # Top-level entries that are no list of items (the article among them) are read
+        # here, before a fork: every piece's excerpts are located in the article.
+        heads: dict[int, list[Entry]] = {}
+        for number, part in enumerate(parts):
+            if part.key is None:
+                read = _validate(data, part, memo, models=True)
+                if read is None:
+                    return None
+                heads[number] = read
+        articles = [
+            value for found in heads.values() for key, value, _ in found if key == "article"
+        ]
+        if len(articles) != 1 or not isinstance(articles[0], dict):
+            return None
+        article: dict[str, Any] = articles[0]
+        locate = excerpts.annotator(article)
+        if locate is None or not locate(article):
+            return None
+        source = str(article.get("source", ""))
+
+        def work(part: Piece) -> list[Entry] | None:
+            entries = _validate(data, part, memo, models=True)
+            return None if entries is None else _made(entries, locate, source)
+
+        listed = [part for part in parts if part.key is not None]
+        run = parallel.run if len(data) >= BIG else parallel.run_here
+        found = run(work, listed)
+        if found is None:
+            return None
+        results = iter(found)
+        entries: list[Entry] = []
+        for number, part in enumerate(parts):  # in file order, as check assembles them
+            if part.key is not None:
+                entries += next(results)
+                continue
+            made = _made([e for e in heads[number] if e[0] != "article"], locate, source)
+            if made is None:
+                return None
+            entries += [e for e in heads[number] if e[0] == "article"]
+            entries += made
+        prepared = _assemble_rows(entries, source)
+        if len(data) >= _FREEZE:
+            gc.freeze()  # as in check: out of the collector's sight for the rest of the run
+    return prepared
+
+
+class _Part(NamedTuple):
+    """A piece of a collection, made ready: its rows, and the ids each reference field names."""
+
+    rows: Batch
+    named: dict[str, set[str]]
+
+
+def _made(
+    entries: list[Entry], locate: Callable[[dict[str, Any]], bool], source: str
+) -> list[Entry] | None:
+    """Validated top-level entries (lists of records as models) with each list made into a
+    :class:`_Part`, its excerpts located; None if one is not found, or anything is unusual.
+
+    A record's JSON is pydantic's (``to_json``), the very text ``json.dumps`` gives for its
+    ``model_dump(mode="json")`` in the store's compact form (the models hold no floats),
+    with ``evidence_at`` added last, as :func:`kzafrica.excerpts.annotate` adds it.
+    """
+    out: list[Entry] = []
+    places: dict[Any, str | None] = {}  # excerpts (and pins) -> their evidence_at, as JSON
+    for key, records, first in entries:
+        fields = REFERENCES.get(key)
+        if fields is None or not isinstance(records, list):
+            return None
+        named: dict[str, set[str]] = {field: set() for field in fields}
+        ids: list[str] = []
+        bodies: list[str] = []
+        targets: list[list[str]] = []
+        for record in records:
+            record_id = getattr(record, "id", None)
+            evidence = getattr(record, "evidence", None)
+            pins = getattr(record, "occurrences", None)
+            if type(record_id) is not str or type(evidence) is not list:
+                return None
+            pinned = (tuple(evidence), None if pins is None else tuple(pins))
+            at = places.get(pinned, "")
+            if at == "":
+                at = places[pinned] = _places(locate, evidence, pins)
+            if at is None:
+                return None
+            body = record.__pydantic_serializer__.to_json(record).decode("utf-8")
+            if not body.endswith("}") or len(body) < 3:
+                return None
+            ids.append(record_id)
+            bodies.append(f'{body[:-1]},"evidence_at":{at}}}')
+            found: list[str] = []
+            for field in fields:  # as Facts.referenced and references_wrong read them
+                value = getattr(record, field)
+                if type(value) is list:
+                    value = [t for t in value if isinstance(t, str)]
+                    named[field].update(value)
+                    found.extend(value)
+                elif isinstance(value, str):
+                    named[field].add(value)
+                    found.append(value)
+            targets.append(found)
+        rows = sqlite_store.batch_of(key, source, ids, bodies, targets)
+        out.append((key, _Part(rows, named), first))
+    return out
+
+
+def _places(locate: Callable[[dict[str, Any]], bool], evidence: list[Any], pins: Any) -> str | None:
+    """A record's ``evidence_at`` as JSON, or None if an excerpt is not in the article."""
+    found = {"evidence": evidence, "occurrences": pins}
+    if not locate(found) or "evidence_at" not in found:
+        return None
+    return _SPANS.encode(found["evidence_at"])
+
+
+_SPANS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _assemble_rows(entries: list[Entry], source: str) -> Prepared | None:
+    """:func:`_assemble` and :func:`references_wrong` for entries made by :func:`_made`."""
+    found: dict[str, Any] = {}
+    for key, value, first in entries:
+        if first:
+            if key in found:
+                return None  # a duplicate top-level key
+            found[key] = value if key == "article" else [value]
+        else:
+            found[key].append(value)
+    made: dict[str, Any] = {}
+    for name, field in Facts.model_fields.items():
+        if name in found:
+            value = found.pop(name)
+            size = len(value) if name == "article" else sum(len(p.rows.ids) for p in value)
+            for rule in field.metadata:
+                if not isinstance(rule, MinLen) or size < rule.min_length:
+                    return None  # too short, or a constraint this path does not know
+            made[name] = value
+        elif field.is_required():
+            return None
+        elif (
+            _adapters()[name].dump_python(field.get_default(call_default_factory=True), mode="json")
+            != []
+        ):
+            return None  # a default this path does not know
+        else:
+            made[name] = []
+    if found or "article" not in made or _rows_wrong(made):
+        return None  # anything left over is an unknown key
+    collections = {key: [p.rows for p in made[key]] for key in KINDS if key in made}
+    return Prepared(made["article"], REFERENCES, KINDS, collections, source)
+
+
+def _rows_wrong(made: dict[str, Any]) -> bool:
+    """:func:`references_wrong` for collections of :class:`_Part` s."""
+    try:
+        of_kind: dict[str, set[str]] = {}
+        count = 0
+        for key in REFERENCES:
+            for part in made[key]:
+                count += len(part.rows.ids)
+                of_kind.setdefault(KINDS[key], set()).update(part.rows.ids)
+        if len(set().union(*of_kind.values())) != count:  # an id used twice
+            return True
+        for key, fields in REFERENCES.items():
+            for field, want in fields.items():
+                named = set().union(*(part.named[field] for part in made[key]))
+                if not named <= of_kind.get(want, set()):
+                    return True
+    except KeyError:
+        return True
+    return False
+
+
+def _validate(
+    data: bytes, part: Piece, memo: dict[str, Any], *, models: bool = False
+) -> list[Entry] | None:
+    """Read and validate one piece: its top-level entries, JSON-ready, or None. With
+    ``models``, a list of records stays a list of the models' objects."""
     read = blockyaml.read_piece(data, part, memo)
     if read is None:
         return None
@@ -95,7 +290,9 @@ def _validate(data: bytes, part: Piece, memo: dict[str, Any]) -> list[Entry] | N
             valid = adapter.validate_python(value)
         except ValidationError:
             return None
-        out.append((key, adapter.dump_python(valid, mode="json"), part.part == 0))
+        if not (models and isinstance(valid, list)):
+            valid = adapter.dump_python(valid, mode="json")
+        out.append((key, valid, part.part == 0))
     return out
 
 

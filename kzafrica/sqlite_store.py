@@ -27,11 +27,14 @@ Tables (``kz_`` marks the query path's own; a dump adds browsing tables beside t
 
 from __future__ import annotations
 
+import contextlib
+import functools
 import json
+import re
 import sqlite3
 from collections.abc import Callable, Iterable
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from kzafrica.dataset import Dataset
 from kzafrica.factbase import Facts, Record
@@ -85,6 +88,12 @@ def digest(*parts: str) -> str:
     return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
 
 
+def _row_digest(a: str, b: str, c: str, d: str, e: str) -> str:
+    """``digest(a, b, c, d, e)``, written out: a record row's, computed for every record."""
+    text = f"{len(a)}:{a}{len(b)}:{b}{len(c)}:{c}{len(d)}:{d}{len(e)}:{e}"
+    return blake2b(text.encode("utf-8", "surrogatepass"), digest_size=20).hexdigest()
+
+
 _ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
@@ -92,56 +101,167 @@ def _dumps(value: Any) -> str:
     return _ENCODER.encode(value)
 
 
+_ESCAPED = re.compile(r'[\x00-\x1f"\\]')  # what JSON escapes in a string, non-ASCII kept
+
+
+def _json_ids(ids: list[str]) -> str:
+    """``_dumps(ids)`` for a list of ids, joined directly when none needs escaping: the
+    lists of a big file's links hold hundreds of thousands."""
+    if not ids or _ESCAPED.search("".join(ids)) is not None:
+        return _dumps(ids)
+    return '["' + '","'.join(ids) + '"]'
+
+
+def _json_groups(groups: dict[str, list[str]]) -> str:
+    """``_dumps(groups)`` for ids by collection."""
+    return "{" + ",".join(f"{_dumps(key)}:{_json_ids(ids)}" for key, ids in groups.items()) + "}"
+
+
 # -- writing -----------------------------------------------------------------------------
 
 
-def write(conn: sqlite3.Connection, dataset: Dataset, key: str, article: str = "") -> None:
-    """Create the query path's tables in ``conn`` and fill them from ``dataset``.
+class Batch(NamedTuple):
+    """Records of one collection as the store holds them, made where they were validated
+    (on a big file, in the worker that validated them: see :mod:`kzafrica.recordwise`)."""
+
+    ids: list[str]
+    bodies: list[str]  # each record as JSON
+    digests: list[str]  # each row's digest as if nothing referred to it (`linked` "0")
+    targets: list[tuple[str, ...]]  # per record, the ids it refers to, each once, in order
+
+
+class Prepared(NamedTuple):
+    """Validated facts ready to write: the article, and every collection in batches."""
+
+    article: dict[str, Any]
+    references: dict[str, dict[str, str]]
+    kinds: dict[str, str]
+    collections: dict[str, list[Batch]]  # in the order of ``kinds``
+    source: str  # the source article's file name, recorded on every record
+
+
+def batch(collection: str, records: Iterable[Record], source: str, fields: Iterable[str]) -> Batch:
+    """The rows of ``records`` of ``collection``, whose reference fields are ``fields``."""
+    fields = tuple(fields)
+    ids: list[str] = []
+    bodies: list[str] = []
+    targets: list[list[str]] = []
+    for record in records:
+        found: list[str] = []
+        for field in fields:  # as Facts.referenced gives them
+            value = record.get(field)
+            if isinstance(value, list):
+                found.extend(t for t in value if isinstance(t, str))
+            elif isinstance(value, str):
+                found.append(value)
+        ids.append(record["id"])
+        bodies.append(_ENCODER.encode(record))
+        targets.append(found)
+    return batch_of(collection, source, ids, bodies, targets)
+
+
+def batch_of(
+    collection: str, source: str, ids: list[str], bodies: list[str], targets: list[list[str]]
+) -> Batch:
+    """The rows of records of ``collection``: their ids, JSON bodies, and the ids each refers
+    to (in order, repeats allowed)."""
+    stamp = _row_digest
+    return Batch(
+        ids,
+        bodies,
+        [stamp(i, collection, source, body, "0") for i, body in zip(ids, bodies, strict=True)],
+        [tuple(dict.fromkeys(found)) if found else () for found in targets],
+    )
+
+
+def prepare(dataset: Dataset, article: str = "") -> Prepared:
+    """``dataset`` ready to write; ``article`` names the source article (by default, the
+    one its ``article.source`` names)."""
+    source = article or str(dataset.facts["article"].get("source", ""))
+    collections = {
+        key: [batch(key, dataset.facts[key], source, dataset.references.get(key, {}))]
+        for key in dataset.kinds
+        if key in dataset.facts
+    }
+    return Prepared(
+        dataset.facts["article"], dataset.references, dataset.kinds, collections, source
+    )
+
+
+def write(conn: sqlite3.Connection, facts: Dataset | Prepared, key: str, article: str = "") -> None:
+    """Create the query path's tables in ``conn`` and fill them from ``facts``.
 
     ``key`` says what the store was made from (see :mod:`kzafrica.cache`); ``article`` is
-    the source article's file name, recorded on every record. The caller commits.
+    the source article's file name, recorded on every record (for a Dataset; Prepared
+    facts carry theirs). The caller commits.
     """
-    facts = Facts(dataset)
+    ready = facts if isinstance(facts, Prepared) else prepare(facts, article)
     for statement in SCHEMA.split(";"):  # not executescript: it would commit the caller's
         if statement.strip():  # transaction (a dump writes more tables in the same one)
             conn.execute(statement)
-    source = article or str(dataset.facts["article"].get("source", ""))
+    source = ready.source
     meta = _dumps(
         {
-            "article": dataset.facts["article"],
-            "kinds": dataset.kinds,
-            "references": dataset.references,
-            "collections": facts.collections,
+            "article": ready.article,
+            "kinds": ready.kinds,
+            "references": ready.references,
+            "collections": list(ready.collections),
         }
     )
     conn.execute(
         "INSERT INTO kz_meta VALUES (?, ?, ?, ?)",
         (FORMAT, key, meta, digest(str(FORMAT), key, meta)),
     )
-    for collection in facts.collections:
-        ids = _dumps([r["id"] for r in facts.records(collection)])
+    for collection, batches in ready.collections.items():
+        ids = _json_ids([i for part in batches for i in part.ids])
         conn.execute(
             "INSERT INTO kz_collections VALUES (?, ?, ?)",
             (collection, ids, digest(collection, ids)),
         )
-    referrers, mentions = _links(facts)
     # `linked` says whether a record has a row of links (only records that something refers
-    # to do): checked with the record, so that a missing row of links is damage.
+    # to do): checked with the record, so that a missing row of links is damage. Every record
+    # goes in as unlinked while its links are worked out (on a big file, by a forked child
+    # on the other core); the linked ones are then marked, their digests made anew.
+    from kzafrica import parallel
+
+    count = sum(len(part.ids) for batches in ready.collections.values() for part in batches)
+    work = functools.partial(_link_rows, ready)
+    with parallel.aside(work) if count >= ASIDE else contextlib.nullcontext(work) as links:
+        conn.executemany(
+            "INSERT INTO kz_records VALUES (?, ?, ?, ?, ?, ?)",
+            (
+                (i, collection, source, body, "0", stamp)
+                for collection, batches in ready.collections.items()
+                for part in batches
+                for i, body, stamp in zip(part.ids, part.bodies, part.digests, strict=True)
+            ),
+        )
+        marks, rows = links()
+    conn.executemany("UPDATE kz_records SET linked = '1', digest = ? WHERE id = ?", marks)
+    conn.executemany("INSERT INTO kz_links VALUES (?, ?, ?, ?)", rows)
+
+
+ASIDE = 20_000  # records: a store this big has its links worked out on the other core
+
+
+def _link_rows(facts: Prepared) -> tuple[list[tuple[str, str]], list[tuple[str, ...]]]:
+    """The linked records' new (digest, id), and the rows of ``kz_links``, in id order."""
+    referrers, mentions = _links(facts)
     linked = referrers.keys() | mentions.keys()
-    conn.executemany(
-        "INSERT INTO kz_records VALUES (?, ?, ?, ?, ?, ?)",
-        (
-            _row(r["id"], collection, source, _dumps(r), "1" if r["id"] in linked else "0")
-            for collection, r in facts.all()
-        ),
-    )
-    conn.executemany(
-        "INSERT INTO kz_links VALUES (?, ?, ?, ?)",
-        (
-            _row(i, _dumps(referrers.get(i, {})), _dumps(mentions.get(i, {})))
-            for i in sorted(linked)
-        ),
-    )
+    # By position, so that only the linked records' bodies are touched (in a forked child,
+    # touching an object copies its page).
+    marks = [
+        (_row_digest(i, collection, facts.source, part.bodies[n], "1"), i)
+        for collection, batches in facts.collections.items()
+        for part in batches
+        for n, i in enumerate(part.ids)
+        if i in linked
+    ]
+    rows = [
+        _row(i, _json_groups(referrers.get(i, {})), _json_groups(mentions.get(i, {})))
+        for i in sorted(linked)
+    ]
+    return marks, rows
 
 
 def _row(*columns: str) -> tuple[str, ...]:
@@ -151,31 +271,55 @@ def _row(*columns: str) -> tuple[str, ...]:
 Groups = dict[str, dict[str, list[str]]]  # record id -> collection -> ids, in file order
 
 
-def _links(facts: Facts) -> tuple[Groups, Groups]:
+def _links(facts: Prepared) -> tuple[Groups, Groups]:
     """For every record, the records that refer to it and, for a country, the records
     that mention it (as :meth:`Facts.countries_of` says), in one pass over the facts."""
-    collection_of = {record["id"]: key for key, record in facts.all()}
-    targets = {
-        record["id"]: list(dict.fromkeys(t for _, t in facts.referenced(key, record)))
-        for key, record in facts.all()
-    }
-    countries = {
-        record_id: [t for t in found if collection_of.get(t) == "countries"]
-        for record_id, found in targets.items()
-    }
+    country_ids = {i for part in facts.collections.get("countries", []) for i in part.ids}
+    # Per record that refers to a country, those countries (its targets in order); `reach`
+    # has those of the records that are not countries, as the records referring to them see.
+    countries: dict[str, list[str]] = {}
+    reach: dict[str, list[str]] = {}
+    for key, batches in facts.collections.items():
+        for part in batches:
+            for record_id, targets in zip(part.ids, part.targets, strict=True):
+                if targets:
+                    found = [t for t in targets if t in country_ids]
+                    if found:
+                        countries[record_id] = found
+                        if key != "countries":
+                            reach[record_id] = found
     referrers: Groups = {}
     mentions: Groups = {}
-    for key, record in facts.all():
-        record_id = record["id"]
-        named = set(countries[record_id])
-        if key == "countries":
-            named.add(record_id)
-        for target in targets[record_id]:
-            referrers.setdefault(target, {}).setdefault(key, []).append(record_id)
-            if collection_of.get(target) != "countries":  # a person, place, org, event
-                named.update(countries.get(target, ()))
-        for country in sorted(named):
-            mentions.setdefault(country, {}).setdefault(key, []).append(record_id)
+    for key, batches in facts.collections.items():
+        is_country = key == "countries"
+        # This collection's part of every list: each list grows in file order.
+        refer: dict[str, list[str]] = {}
+        mention: dict[str, list[str]] = {}
+        for part in batches:
+            for record_id, targets in zip(part.ids, part.targets, strict=True):
+                own = countries.get(record_id)
+                named = set(own) if own else set()
+                if is_country:
+                    named.add(record_id)
+                for target in targets:
+                    ids = refer.get(target)
+                    if ids is None:
+                        refer[target] = [record_id]
+                    else:
+                        ids.append(record_id)
+                    more = reach.get(target)  # a person, place, org, event: its countries
+                    if more:
+                        named.update(more)
+                for country in named:
+                    ids = mention.get(country)
+                    if ids is None:
+                        mention[country] = [record_id]
+                    else:
+                        ids.append(record_id)
+        for target, ids in refer.items():
+            referrers.setdefault(target, {})[key] = ids
+        for country, ids in mention.items():
+            mentions.setdefault(country, {})[key] = ids
     return referrers, mentions
 
 

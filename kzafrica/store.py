@@ -22,7 +22,7 @@ from typing import TypeVar
 from kzafrica.dataset import Dataset
 from kzafrica.errors import DataError, Problem
 from kzafrica.factbase import Facts
-from kzafrica.sqlite_store import StoreCorrupt, StoredFacts
+from kzafrica.sqlite_store import Prepared, StoreCorrupt, StoredFacts
 
 MAX_BYTES = 64 * 1024 * 1024
 ENV_DATA = "KZAFRICA_DATA"
@@ -138,6 +138,11 @@ def validate(file: str, data: bytes) -> Dataset:
     fast = recordwise.check(file, data)
     if fast is not None:
         return fast
+    return _reference(file, data)
+
+
+def _reference(file: str, data: bytes) -> Dataset:
+    """:func:`validate` the reference way, which says where every problem is."""
     text = decode(file, data)
     from kzafrica import yamlsafe  # PyYAML: only on the reference path
     from kzafrica.validation import check
@@ -209,7 +214,22 @@ def _validated(file: str, notes: list[str], *, shipped_ok: bool) -> Facts:
             cache.discard(entry)
     data = read_bytes(file)
     name = cache.key(iter([data]))  # the bytes validated now, should the file have changed
-    dataset = validate(file, data)
+    from kzafrica import recordwise  # pydantic: only when validating
+
+    # The fast path makes the store's rows as it validates (never the records as objects),
+    # and the answer comes from the store, as on every later run.
+    rows = recordwise.rows(file, data)
+    if rows is not None:
+        del data  # not held while the store is written: should that fail, it is read again
+        try:
+            cache.write(folder, name, lambda temp: _write(temp, rows, name))
+            return _open(folder / f"{name}.db", name, file, folder / f"{name}.db")
+        except (OSError, sqlite3.Error, StoreCorrupt) as exc:
+            notes.append(f"could not write the cache: {exc}")
+        del rows
+        return Facts(validate(file, read_bytes(file)))
+    # Not for the fast path (another layout, or a problem): the reference way says where.
+    dataset = _reference(file, data)
     del data
     try:
         cache.write(folder, name, lambda temp: _write(temp, dataset, name))
@@ -248,7 +268,7 @@ def _open(path: Path, key: str, source: str, entry: Path | None) -> StoredFacts:
     return facts
 
 
-def _write(file: str, dataset: Dataset, key: str) -> None:
+def _write(file: str, facts: Dataset | Prepared, key: str) -> None:
     from kzafrica import sqlite_store
 
     conn = sqlite3.connect(file)
@@ -256,7 +276,7 @@ def _write(file: str, dataset: Dataset, key: str) -> None:
         conn.execute("PRAGMA journal_mode = OFF")  # the file is renamed into place whole
         conn.execute("PRAGMA synchronous = OFF")
         with conn:
-            sqlite_store.write(conn, dataset, key)
+            sqlite_store.write(conn, facts, key)
     finally:
         conn.close()
 

@@ -10,6 +10,7 @@ import sqlite3
 import subprocess
 import sys
 from pathlib import Path
+from typing import Any
 
 import pytest
 from helpers import SHIPPED
@@ -423,6 +424,57 @@ def test_a_failed_write_still_answers(
     assert entries(root) == []
 
 
+def test_the_first_run_answers_from_the_store_it_writes(root: Path, copy: Path) -> None:
+    """The records are never built as objects for the whole file: the rows go to the
+    store, and the answer comes from it, as on every later run."""
+    notes: list[str] = []
+    facts = store.open_facts(str(copy), notes)
+    assert isinstance(facts, sqlite_store.StoredFacts)
+    assert facts.entry is not None
+    assert entries(root) == [facts.entry]
+    assert notes == []
+
+
+def test_a_store_unreadable_once_written_still_answers(
+    root: Path, copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    def damaged(*args: object) -> None:
+        raise sqlite_store.StoreCorrupt("unreadable")
+
+    monkeypatch.setattr(store, "_open", damaged)
+    notes: list[str] = []
+    facts = store.open_facts(str(copy), notes)
+    assert not isinstance(facts, sqlite_store.StoredFacts)
+    assert trade_2024(copy) == TRADE_2024
+    assert notes == ["could not write the cache: unreadable"]
+
+
+def test_a_broken_file_takes_the_fast_path_once(
+    root: Path, copy: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """With the cache on, a file the fast path refuses goes straight the reference way."""
+    from kzafrica import recordwise
+
+    copy.write_text(SHIPPED.replace("  dateline: Astana", "  dateline: 7"), "utf-8")
+    tries: list[str] = []
+
+    def spy(name: str) -> Any:
+        real = getattr(recordwise, name)
+
+        def tried(*args: Any) -> Any:
+            tries.append(name)
+            return real(*args)
+
+        return tried
+
+    for name in ("rows", "check"):
+        monkeypatch.setattr(recordwise, name, spy(name))
+    with pytest.raises(DataError, match="valid string"):
+        store.open_facts(str(copy))
+    assert tries == ["rows"]
+    assert entries(root) == []
+
+
 @pytest.mark.parametrize("home", ["", "relative/home"])
 def test_no_cache_without_an_absolute_home(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path, copy: Path, home: str
@@ -575,7 +627,7 @@ def test_the_stores_links_are_what_the_facts_say(tmp_path: Path) -> None:
     )
     for dataset in (store.validate(str(big), big.read_bytes()), store.load()):
         facts = Facts(dataset)
-        referrers, mentions = sqlite_store._links(facts)
+        referrers, mentions = sqlite_store._links(sqlite_store.prepare(dataset))
         for _, record in facts.all():
             expected: dict[str, list[str]] = {}
             for other_key, other in facts.referrers(record["id"]):

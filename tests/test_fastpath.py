@@ -2,8 +2,9 @@
 
 The reference is what ``store.validate`` did before the fast path: ``yamlsafe.load`` and
 ``validation.check`` (``Facts.model_validate``). On valid files the fast path must give the
-same Dataset, byte for byte once dumped as JSON; on broken files it must step aside so that
-the reference path reports exactly the same problems. Both run in one process and split
+same Dataset, byte for byte once dumped as JSON, and the rows it makes for the cache the
+same store as that Dataset; on broken files it must step aside so that the reference path
+reports exactly the same problems. Both run in one process and split
 between two (a forked child), with files from the benchmark's generator.
 """
 
@@ -15,6 +16,7 @@ import importlib.util
 import json
 import os
 import re
+import sqlite3
 import sys
 from pathlib import Path
 from typing import Any
@@ -25,7 +27,7 @@ from helpers import SHIPPED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kzafrica import blockyaml, parallel, recordwise, store
+from kzafrica import blockyaml, parallel, recordwise, sqlite_store, store
 from kzafrica.dataset import Dataset
 from kzafrica.errors import DataError, Problem
 from kzafrica.models import REFERENCES, reference_problems
@@ -88,7 +90,28 @@ def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
 
 
 def fast(text: str | bytes) -> Dataset | None:
-    return recordwise.check(FILE, text.encode("utf-8") if isinstance(text, str) else text)
+    """The fast path's Dataset, having checked that the rows it makes for the cache
+    (``recordwise.rows``) are there exactly when it is, and make the same store."""
+    data = text.encode("utf-8") if isinstance(text, str) else text
+    dataset = recordwise.check(FILE, data)
+    made = recordwise.rows(FILE, data)
+    if dataset is None or made is None:
+        assert made is None
+        assert dataset is None
+    else:
+        assert stored(made) == stored(dataset)
+    return dataset
+
+
+def stored(facts: Dataset | sqlite_store.Prepared) -> dict[str, list[Any]]:
+    """Every row of every table of the store written from ``facts``."""
+    conn = sqlite3.connect(":memory:")
+    with conn:
+        sqlite_store.write(conn, facts, "key")
+    tables = [n for (n,) in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")]
+    found = {t: conn.execute(f"SELECT * FROM {t} ORDER BY rowid").fetchall() for t in tables}
+    conn.close()
+    return found
 
 
 # -- valid files: the same data ------------------------------------------------------
@@ -128,7 +151,7 @@ def test_the_child_does_its_share(monkeypatch: pytest.MonkeyPatch) -> None:
     parent = os.getpid()
     monkeypatch.setattr(recordwise, "_validate", spy)
     text = generated(3000, 4)
-    assert fast(text) is not None
+    assert recordwise.check(FILE, text.encode("utf-8")) is not None
     parts = blockyaml.pieces(text.encode("utf-8"), 4096)
     assert parts is not None
     assert 0 < len(here) < len(parts)  # the rest were the child's
@@ -316,6 +339,7 @@ def test_shipped_file_with_one_line_changed(index: int, line: str) -> None:
     except DataError:
         return
     assert outcome(text) == reference(text)
+    fast(text)  # and the rows for the cache make the same store, where there are any
 
 
 def test_problems_are_the_reference_problems() -> None:
@@ -349,3 +373,24 @@ def test_decode_finds_a_file_empty_as_before(text: str) -> None:
             store.decode(FILE, text.encode("utf-8"))
     else:
         assert store.decode(FILE, text.encode("utf-8")) == text
+
+
+def test_links_worked_out_aside_make_the_same_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    """A big store's links come from a forked child while the records go in: same rows."""
+    if not sys.platform.startswith("linux"):
+        pytest.skip("forks only on Linux")
+    made = recordwise.rows(FILE, generated(3000, 4).encode("utf-8"))
+    assert made is not None
+    here = stored(made)
+    monkeypatch.setattr(parallel, "cores", lambda: 2)
+    monkeypatch.setattr(sqlite_store, "ASIDE", 0)
+    children: list[int] = []
+    real = sqlite_store._link_rows
+
+    def spy(facts: sqlite_store.Prepared) -> Any:
+        children.append(os.getpid())
+        return real(facts)
+
+    monkeypatch.setattr(sqlite_store, "_link_rows", spy)
+    assert stored(made) == here
+    assert children == []  # the child's own list: nothing ran here

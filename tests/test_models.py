@@ -114,6 +114,27 @@ def test_text_fields_name_the_character_they_refuse(char: str, words: str) -> No
     assert words in found[0][1]
 
 
+@given(st.text(max_size=12))
+def test_remembered_checks_give_the_checks_answers(text: str) -> None:
+    """Text and dates found valid are remembered (a big file repeats them); a value is
+    refused, with the same message, however often it is checked, and before or after a
+    valid one."""
+
+    def outcome(check: Any, value: str) -> str:
+        try:
+            return f"ok {check(value)}"
+        except ValueError as exc:
+            return f"refused {exc}"
+
+    for check, seen in ((models._safe_text, models._SAFE), (models._check_date, models._DATES)):
+        first = outcome(check, text)
+        assert outcome(check, text) == first
+        if first.startswith("refused"):
+            assert text not in seen
+    assert outcome(models._check_date, "2025-02-30").startswith("refused")
+    assert outcome(models._safe_text, " padded").startswith("refused")
+
+
 def test_an_unquoted_year_means_the_year() -> None:
     facts = models.Facts.model_validate({**base(), "visits": [visit(date=2015)]})
     assert facts.visits[0].date == "2015"

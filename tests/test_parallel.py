@@ -180,3 +180,56 @@ def test_run_here_stops_at_the_first_none() -> None:
 
 def test_cores_counts_this_process() -> None:
     assert CORES() >= 1
+
+
+# -- aside: one piece of work on the other core ------------------------------------------
+
+
+def test_aside_gives_the_childs_result() -> None:
+    with parallel.aside(lambda: (os.getpid(), list(range(100_000)))) as result:
+        here = sum(range(1000))  # this process's own work meanwhile
+        pid, numbers = result()
+    assert here == 499_500
+    assert pid != os.getpid()
+    assert numbers == list(range(100_000))
+    assert gone(pid)
+
+
+@pytest.mark.parametrize("there", [fail, unpicklable, exits, killed, interrupted])
+def test_aside_does_the_work_here_when_the_child_fails(there: Callable[[int], object]) -> None:
+    parent = os.getpid()
+
+    def work() -> object:
+        return ("here", os.getpid()) if os.getpid() == parent else there(1)
+
+    with parallel.aside(work) as result:
+        assert result() == ("here", parent)
+
+
+@pytest.mark.parametrize("error", [ValueError, KeyboardInterrupt])
+def test_aside_stops_the_child_when_this_side_fails(
+    tmp_path: Path, error: type[BaseException]
+) -> None:
+    pid_file = tmp_path / "pid"
+
+    def work() -> int:
+        pid_file.write_text(str(os.getpid()), "utf-8")
+        time.sleep(600)
+        return 1
+
+    pids: list[int] = []
+
+    def fails_meanwhile() -> None:
+        with parallel.aside(work):
+            pids.append(child_pid(pid_file))
+            raise error("failed")
+
+    with pytest.raises(error, match="failed"):
+        fails_meanwhile()
+    assert gone(pids[0])
+
+
+def test_aside_without_a_second_core_works_here(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(parallel, "cores", lambda: 1)
+    with parallel.aside(os.getpid) as result:
+        assert result() == os.getpid()
