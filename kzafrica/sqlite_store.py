@@ -25,8 +25,6 @@ Tables (``kz_`` marks the query path's own; a dump adds browsing tables beside t
   never pays for its (possibly long) lists.
 """
 
-from __future__ import annotations
-
 import contextlib
 import functools
 import json
