@@ -420,12 +420,31 @@ def _standard_streams() -> None:
                     os.close(devnull)
     if sys.stdout is None:
         sys.stdout = cast(TextIO, _ClosedOutput())
+    sys.stdout, sys.stderr = _buffered(sys.stdout), _buffered(sys.stderr)
     for stream in (sys.stdout, sys.stderr):
         # A terminal that cannot show 'é' gets 'Fran\xe7oise' in tables and messages, not
         # a crash; machine formats are UTF-8 bytes whatever the terminal (render.py).
         reconfigure = getattr(stream, "reconfigure", None)
         if reconfigure is not None:
             reconfigure(errors="backslashreplace")
+
+
+def _buffered(stream: TextIO | None) -> Any:
+    """``stream`` over a buffered writer. Unbuffered (`python -u`, $PYTHONUNBUFFERED), a
+    standard stream writes straight to the file, and when the file takes a write only in
+    part (a size limit, a pipe whose reader left) the rest is dropped without an error: a
+    buffered writer writes it all or says why not."""
+    raw = getattr(stream, "buffer", None)
+    if stream is None or not isinstance(raw, io.RawIOBase):
+        return stream
+    text = cast(io.TextIOWrapper, stream)
+    return io.TextIOWrapper(
+        io.BufferedWriter(text.detach()),
+        encoding=text.encoding,
+        errors=text.errors,
+        line_buffering=text.line_buffering,
+        write_through=True,
+    )
 
 
 # -- Ctrl-C -------------------------------------------------------------------------------

@@ -61,10 +61,11 @@ def run(work: Callable[[T], R | None], items: Sequence[T]) -> list[R] | None:
         numbers = numbers[os.write(queue_in, numbers) :]
     os.close(queue_in)  # once it is empty, a read gives b"": no more work
     results_out, results_in = os.pipe()
-    pid = os.fork()
+    parent, pid = os.getpid(), os.fork()
     if pid == 0:  # the child: never returns
         status = 1
         try:
+            _end_with(parent)
             os.close(results_out)
             done = _take(work, items, queue_out)
             if done is not None:
@@ -147,10 +148,11 @@ def aside(work: Callable[[], R]) -> Iterator[Callable[[], R]]:
         yield work
         return
     results_out, results_in = os.pipe()
-    pid = os.fork()
+    parent, pid = os.getpid(), os.fork()
     if pid == 0:  # the child: never returns
         status = 1
         try:
+            _end_with(parent)
             os.close(results_out)
             value = work()
             with os.fdopen(results_in, "wb") as out:
@@ -185,3 +187,18 @@ def aside(work: Callable[[], R]) -> Iterator[Callable[[], R]]:
                 os.kill(pid, signal.SIGKILL)
             with contextlib.suppress(OSError):
                 os.waitpid(pid, 0)
+
+
+_PR_SET_PDEATHSIG = 1  # linux/prctl.h
+
+
+def _end_with(parent: int) -> None:
+    """In a forked child: be killed when ``parent`` ends. Its results would go nowhere, and
+    a parent ended by SIGTERM or SIGKILL never stops it: it would work on alone, for
+    seconds on a big file."""
+    import ctypes  # only in a child, on Linux (see available)
+
+    with contextlib.suppress(OSError, AttributeError):
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    if os.getppid() != parent:  # it ended before the request took effect
+        os._exit(1)

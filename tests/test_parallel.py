@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import signal
+import subprocess
 import sys
 import threading
 import time
@@ -233,3 +235,56 @@ def test_aside_without_a_second_core_works_here(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(parallel, "cores", lambda: 1)
     with parallel.aside(os.getpid) as result:
         assert result() == os.getpid()
+
+
+def ended(pid: int) -> bool:
+    """Whether process ``pid`` has ended (reaped, or a zombie no one has reaped yet)."""
+    try:
+        with open(f"/proc/{pid}/stat", encoding="utf-8") as stat:
+            return stat.read().rsplit(")", 1)[1].split()[0] in ("Z", "X")
+    except FileNotFoundError:
+        return True
+
+
+PARENT_KILLED = """
+import os, sys, time
+from kzafrica import parallel
+parallel.cores = lambda: 2
+parent, pid_file, how = os.getpid(), sys.argv[1], sys.argv[2]
+def work(n):
+    if os.getpid() != parent:
+        open(pid_file, "w").write(str(os.getpid()))
+    time.sleep(600)  # both sides: the parent is killed meanwhile
+    return n
+if how == "run":
+    parallel.run(work, range(4))
+else:
+    with parallel.aside(lambda: work(0)) as result:
+        time.sleep(600)
+"""
+
+
+@pytest.mark.parametrize("how", ["run", "aside"])
+def test_a_child_ends_with_a_killed_parent(tmp_path: Path, how: str) -> None:
+    # A SIGTERM or SIGKILL to kzafrica left its child working on alone (for seconds, on
+    # a big file): nothing would read what it makes.
+    pid_file = tmp_path / "pid"
+    program = PARENT_KILLED
+    if how == "aside":  # the work runs in the child alone
+        program = program.replace("if os.getpid() != parent:", "if True:")
+    process = subprocess.Popen([sys.executable, "-c", program, str(pid_file), how])
+    child = 0
+    try:
+        child = child_pid(pid_file)
+        process.kill()
+        process.wait(timeout=60)
+        for _ in range(500):
+            if ended(child):
+                break
+            time.sleep(0.01)
+        assert ended(child)
+    finally:
+        process.kill()
+        if child:  # not left behind, whatever happened
+            with contextlib.suppress(OSError):
+                os.kill(child, signal.SIGKILL)

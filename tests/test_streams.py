@@ -103,9 +103,11 @@ def python(cache: str, program: str) -> subprocess.CompletedProcess[bytes]:
 def shell(
     cache: str, redirections: str, *args: str, **env: str
 ) -> subprocess.CompletedProcess[bytes]:
-    """Run through /bin/sh with ``redirections`` applied (``>&-`` closes stdout)."""
+    """Run through /bin/sh with ``redirections`` applied (``>&-`` closes stdout) and the
+    file size limit $KZ_LIMIT (ulimit -f), if given."""
+    script = f'ulimit -f "${{KZ_LIMIT:-unlimited}}"; "$0" "$@" {redirections}'
     return subprocess.run(
-        ["/bin/sh", "-c", f'"$0" "$@" {redirections}', *command(*args)],
+        ["/bin/sh", "-c", script, *command(*args)],
         capture_output=True,
         env=environment(cache, **env),
         timeout=60,
@@ -144,6 +146,22 @@ def test_full_device(cache: str, args: list[str]) -> None:
     quiet(process.stderr)
     assert process.stderr == b"kzafrica: cannot write output: No space left on device\n"
     assert process.returncode == OUTPUT_ERROR
+
+
+UNBUFFERED = [{}, {"PYTHONUNBUFFERED": "1"}]  # `python -u`: the streams write unbuffered
+
+
+@pytest.mark.parametrize("unbuffered", UNBUFFERED, ids=["buffered", "unbuffered"])
+@pytest.mark.parametrize("args", [["events", "--json"], ["schema"], ["quotes"]])
+def test_a_file_that_takes_only_part_of_the_answer(
+    cache: str, args: list[str], unbuffered: dict[str, str], tmp_path: Path
+) -> None:
+    # A file size limit (ulimit -f, in KiB here) lets a write in only in part: unbuffered,
+    # Python's text stream dropped the rest without a word, and the run exited 0.
+    out = tmp_path / "out"
+    process = shell(cache, f'> "{out}"', *args, **unbuffered, KZ_LIMIT="4")
+    assert process.returncode == OUTPUT_ERROR, (process.stderr, out.stat().st_size)
+    assert process.stderr == b"kzafrica: cannot write output: File too large\n"
 
 
 @pytest.mark.parametrize("args", CASES, ids=IDS)
