@@ -42,18 +42,26 @@ _FREEZE = 2 * 1024 * 1024  # bytes: a file this big has data gc.freeze() is wort
 Entry = tuple[str, Any, bool]
 
 
-def check(file: str, data: bytes) -> Dataset | None:
-    """The validated facts in ``data`` (the file's bytes), or None for the reference path to
-    run instead. The file is decoded a piece at a time: never whole, as one string."""
+def _pieces(data: bytes) -> list[Piece] | None:
+    """The pieces of ``data`` for the fast path, with the models made ready (once, before
+    a fork); None where the fast path does not apply."""
     if not _facts_as_expected():
         return None
     start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
     # Pieces small enough to share the work evenly, big enough to share repeated lines.
     parts = blockyaml.pieces(data, min(PIECE, max(len(data) // 32, PIECE // 32)), start)
+    if parts:
+        _adapters()
+    return parts
+
+
+def check(file: str, data: bytes) -> Dataset | None:
+    """The validated facts in ``data`` (the file's bytes), or None for the reference path to
+    run instead. The file is decoded a piece at a time: never whole, as one string."""
+    parts = _pieces(data)
     if not parts:
         return None
     memo: dict[str, Any] = {}  # repeated values, shared within each process
-    _adapters()  # built once, before a fork
 
     def work(part: Piece) -> list[Entry] | None:
         return _validate(data, part, memo)
@@ -86,14 +94,10 @@ def rows(file: str, data: bytes) -> Prepared | None:
     None wherever :func:`check` gives None, and where the article is not a top-level
     entry of its own: the caller then validates with :func:`kzafrica.store.validate`.
     """
-    if not _facts_as_expected():
-        return None
-    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    parts = blockyaml.pieces(data, min(PIECE, max(len(data) // 32, PIECE // 32)), start)
+    parts = _pieces(data)
     if not parts:
         return None
     memo: dict[str, Any] = {}
-    _adapters()
     with _no_gc():
         # Top-level entries that are no list of items (the article among them) are read
         # here, before a fork: every piece's excerpts are located in the article.
