@@ -101,7 +101,7 @@ def entry(folder: Path, name: str) -> Path | None:
     Anything else in its place is removed where that is safe (a file or a link, never a
     directory) and None returned, so that the facts are validated again.
     """
-    path = folder / f"{name}.db"
+    path = _path(folder, name)
     try:
         info = os.lstat(path)
     except OSError:
@@ -123,10 +123,10 @@ def discard(path: Path) -> None:
             os.unlink(path)
 
 
-def write(folder: Path, name: str, fill: Callable[[str], None]) -> None:
-    """Create an entry: ``fill`` writes the store at a fresh private path, which is then
-    renamed into place. Failures leave no entry and no temporary file; an interruption
-    (Ctrl-C) removes the temporary file and goes on interrupting."""
+def write(folder: Path, name: str, fill: Callable[[str], None]) -> Path:
+    """Create an entry and return its path: ``fill`` writes the store at a fresh private
+    path, which is then renamed into place. Failures leave no entry and no temporary file;
+    an interruption (Ctrl-C) removes the temporary file and goes on interrupting."""
     import tempfile
 
     _prune(folder)
@@ -134,11 +134,17 @@ def write(folder: Path, name: str, fill: Callable[[str], None]) -> None:
     os.close(fd)
     try:
         fill(temp)
-        os.replace(temp, folder / f"{name}.db")
+        path = _path(folder, name)
+        os.replace(temp, path)
     except BaseException:
         with contextlib.suppress(OSError):
             os.unlink(temp)
         raise
+    return path
+
+
+def _path(folder: Path, name: str) -> Path:
+    return folder / f"{name}.db"
 
 
 def _prune(folder: Path, keep_days: float = 30.0, temp_hours: float = 1.0) -> None:

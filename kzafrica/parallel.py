@@ -19,7 +19,7 @@ import pickle
 import signal
 import sys
 from collections.abc import Callable, Iterator, Sequence
-from typing import TypeVar
+from typing import TypeVar, cast
 
 T = TypeVar("T")
 R = TypeVar("R")
@@ -60,49 +60,21 @@ def run(work: Callable[[T], R | None], items: Sequence[T]) -> list[R] | None:
     while numbers:  # never blocks: the smallest pipe buffer holds them all
         numbers = numbers[os.write(queue_in, numbers) :]
     os.close(queue_in)  # once it is empty, a read gives b"": no more work
-    results_out, results_in = os.pipe()
-    parent, pid = os.getpid(), os.fork()
-    if pid == 0:  # the child: never returns
-        status = 1
-        try:
-            _end_with(parent)
-            os.close(results_out)
-            done = _take(work, items, queue_out)
-            if done is not None:
-                with os.fdopen(results_in, "wb") as pipe:
-                    pickle.dump(done, pipe, protocol=pickle.HIGHEST_PROTOCOL)
-                status = 0
-        except BaseException:  # noqa: S110 - reported to the parent as no result
-            pass
-        finally:
-            os._exit(status)
-    os.close(results_in)
-    reaped = False
+    child = _Child(lambda: _take(work, items, queue_out))
     try:
-        with os.fdopen(results_out, "rb") as pipe:
-            mine = _take(work, items, queue_out)
-            if mine is None:
-                return None
-            try:
-                # Trusted: this process's own fork wrote it.
-                theirs = pickle.load(pipe)  # noqa: S301
-            except Exception:  # the child failed: nothing, or half a pickle, came through
-                return None
-        _, status = os.waitpid(pid, 0)
-        reaped = True
-        if status != 0:
+        mine = _take(work, items, queue_out)
+        if mine is None:
             return None
-        found = dict(mine) | dict(theirs)
+        theirs = child.result()
+        if theirs is _FAILED or theirs is None:
+            return None
+        found = dict(mine) | dict(cast(list[tuple[int, R]], theirs))
         if len(found) != len(items):
             return None
         return [found[number] for number in range(len(items))]
     finally:
         os.close(queue_out)
-        if not reaped:  # this side failed or raised: stop the child
-            with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
-            with contextlib.suppress(OSError):
-                os.waitpid(pid, 0)
+        child.stop()  # if this side failed or raised
 
 
 def run_here(work: Callable[[T], R | None], items: Sequence[T]) -> list[R] | None:
@@ -147,46 +119,65 @@ def aside(work: Callable[[], R]) -> Iterator[Callable[[], R]]:
     if not available():
         yield work
         return
-    results_out, results_in = os.pipe()
-    parent, pid = os.getpid(), os.fork()
-    if pid == 0:  # the child: never returns
-        status = 1
-        try:
-            _end_with(parent)
-            os.close(results_out)
-            value = work()
-            with os.fdopen(results_in, "wb") as out:
-                pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
-            status = 0
-        except BaseException:  # noqa: S110 - reported to the parent as no result
-            pass
-        finally:
-            os._exit(status)
-    os.close(results_in)
-    pipe = os.fdopen(results_out, "rb")
-    reaped = False
+    child = _Child(work)
 
     def result() -> R:
-        nonlocal reaped
-        with pipe:
-            try:
-                found: R = pickle.load(pipe)  # noqa: S301 - this process's own fork wrote it
-            except Exception:  # the child failed: nothing, or half a pickle, came through
-                found = failed
-        _, status = os.waitpid(pid, 0)
-        reaped = True
-        return work() if status != 0 or found is failed else found
+        found = child.result()
+        return work() if found is _FAILED else cast(R, found)
 
-    failed: R = object()  # type: ignore[assignment]
     try:
         yield result
     finally:
-        pipe.close()
-        if not reaped:  # the result was never asked for, or this side raised
+        child.stop()  # if the result was never asked for, or this side raised
+
+
+_FAILED = object()  # what a child that failed gives
+
+
+class _Child:
+    """A forked child that runs ``work()`` and sends its value back pickled. Anything that
+    goes wrong there (an exception, a signal, an unpicklable value) gives _FAILED."""
+
+    def __init__(self, work: Callable[[], object]) -> None:
+        results_out, results_in = os.pipe()
+        parent, pid = os.getpid(), os.fork()
+        if pid == 0:  # the child: never returns
+            status = 1
+            try:
+                _end_with(parent)
+                os.close(results_out)
+                value = work()
+                with os.fdopen(results_in, "wb") as out:
+                    pickle.dump(value, out, protocol=pickle.HIGHEST_PROTOCOL)
+                status = 0
+            except BaseException:  # noqa: S110 - reported to the parent as _FAILED
+                pass
+            finally:
+                os._exit(status)
+        os.close(results_in)
+        self._pid = pid
+        self._pipe = os.fdopen(results_out, "rb")
+        self._reaped = False
+
+    def result(self) -> object:
+        """Wait for the child's value (_FAILED if it failed)."""
+        with self._pipe:
+            try:
+                found = pickle.load(self._pipe)  # noqa: S301 - this process's own fork wrote it
+            except Exception:  # the child failed: nothing, or half a pickle, came through
+                found = _FAILED
+        _, status = os.waitpid(self._pid, 0)
+        self._reaped = True
+        return _FAILED if status != 0 else found
+
+    def stop(self) -> None:
+        """Stop the child and reap it, unless its result was taken."""
+        self._pipe.close()
+        if not self._reaped:
             with contextlib.suppress(OSError):
-                os.kill(pid, signal.SIGKILL)
+                os.kill(self._pid, signal.SIGKILL)
             with contextlib.suppress(OSError):
-                os.waitpid(pid, 0)
+                os.waitpid(self._pid, 0)
 
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h

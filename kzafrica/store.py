@@ -222,8 +222,8 @@ def _validated(file: str, notes: list[str], *, shipped_ok: bool) -> Facts:
     if rows is not None:
         del data  # not held while the store is written: should that fail, it is read again
         try:
-            cache.write(folder, name, lambda temp: _write(temp, rows, name))
-            return _open(folder / f"{name}.db", name, file, folder / f"{name}.db")
+            written = cache.write(folder, name, lambda temp: _write(temp, rows, name))
+            return _open(written, name, file, written)
         except (OSError, sqlite3.Error, StoreCorrupt) as exc:
             notes.append(f"could not write the cache: {exc}")
         del rows

@@ -77,6 +77,16 @@ def reference(text: str | bytes) -> Outcome:
         return outcome(text)
 
 
+def problems(text: str | bytes) -> Outcome:
+    """What validation says of ``text``, which must not take the fast path: the problems
+    the reference path reports, every one."""
+    assert fast(text) is None
+    got = outcome(text)
+    assert got == reference(text)
+    assert got[0] == "problems"
+    return got
+
+
 @pytest.fixture(params=["one process", "two processes"])
 def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
     """Run the fast path in one process, or split between two with small pieces."""
@@ -181,10 +191,7 @@ def test_bytes_that_are_not_utf8(mode: str, where: float) -> None:
     at = data.index(b"\n  evidence:", int(len(data) * where)) + len(b"\n  evid")
     for bad in (b"\xff", b"\xc3", b"\xed\xa0\x80"):  # not UTF-8; a lone surrogate
         broken = data[:at] + bad + data[at:]
-        assert fast(broken) is None
-        got = outcome(broken)
-        assert got == reference(broken)
-        assert got[0] == "problems"
+        got = problems(broken)
         assert "not UTF-8" in got[1][0][0]
 
 
@@ -228,10 +235,7 @@ BREAKAGES = [
 @pytest.mark.parametrize("which", ["first", "middle", "last"])
 def test_broken_generated_file(mode: str, old: str, new: str, which: str) -> None:
     text = break_at(generated(400, 2), old, new, which)
-    assert fast(text) is None
-    got = outcome(text)
-    assert got == reference(text)
-    assert got[0] == "problems"
+    problems(text)
 
 
 def test_bad_dates_everywhere(mode: str) -> None:
@@ -240,10 +244,7 @@ def test_bad_dates_everywhere(mode: str) -> None:
     broken = text
     for date in dates[:: max(1, len(dates) // 5)]:
         broken = broken.replace(f"  date: '{date}'", f"  date: '{date[:5]}13{date[7:]}'", 1)
-    assert fast(broken) is None
-    got = outcome(broken)
-    assert got == reference(broken)
-    assert got[0] == "problems"
+    got = problems(broken)
     assert len(got[1]) >= 5
 
 
@@ -258,10 +259,7 @@ def test_bad_dates_everywhere(mode: str) -> None:
 )
 def test_broken_top_level(mode: str, old: str, new: str) -> None:
     text = generated(400, 2).replace(old, new, 1)
-    assert fast(text) is None
-    got = outcome(text)
-    assert got == reference(text)
-    assert got[0] == "problems"
+    problems(text)
 
 
 def test_empty_or_missing_countries(mode: str) -> None:
