@@ -2,7 +2,7 @@
 
     python benchmarks/make_facts.py --records 10000 -o facts-10k.yaml
 
-The records are made up, but they follow every rule of ``kzafrica.models.Facts`` and
+The records are made up, but they follow every rule of ``kzafrica.factfile.models.FactsFile`` and
 of validation: every collection is present, ids are unique, references point at records
 of the right kind, dates and ranges are valid, every excerpt of ``evidence`` is a sentence
 of the shipped article (chosen at random, so it does not state the record), and quotes
@@ -26,7 +26,7 @@ from typing import Any
 
 import yaml
 
-from kzafrica import excerpts
+from kzafrica.factfile import excerpts
 
 Rec = dict[str, Any]
 
@@ -101,7 +101,7 @@ AFRICA: list[tuple[str, str, str, str, list[str]]] = [
     ("Zimbabwe", "ZW", "ZWE", "Harare", []),
 ]
 KZ = "kazakhstan"
-# The collections of facts.yaml, in the order of kzafrica.models.COLLECTIONS.
+# The collections of facts.yaml, in the order of kzafrica.factfile.models.COLLECTIONS.
 ORDER = ["countries", "places", "people", "organizations", "visits", "events", "trade"]
 ORDER += ["goods", "missions", "memberships", "strategies", "figures", "initiatives"]
 ORDER += ["areas", "quotes", "statements"]

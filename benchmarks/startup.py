@@ -63,7 +63,7 @@ if __name__ == "__main__":
 """
 # The records of a facts file as JSON, for jq: read by kzafrica's own YAML reader.
 TO_JSON = """import json, sys
-from kzafrica import yamlsafe
+from kzafrica.factfile import yamlsafe
 text = open(sys.argv[1], encoding="utf-8").read()
 with open(sys.argv[2], "w", encoding="utf-8") as out:
     json.dump(yamlsafe.load(text), out)

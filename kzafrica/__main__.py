@@ -1,5 +1,5 @@
 """``python -m kzafrica``: the same as the ``kzafrica`` command."""
 
-from kzafrica.entry import run
+from kzafrica.cli.entry import run
 
 run()

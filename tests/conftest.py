@@ -9,7 +9,7 @@ import pytest
 import typer
 import typer.testing
 
-from kzafrica import cli
+from kzafrica.cli import app
 
 
 @pytest.fixture(autouse=True)
@@ -24,7 +24,7 @@ def _isolated_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> No
 def _command_built_once() -> Iterator[None]:
     """Typer rebuilds the Click command from the app on every CliRunner.invoke, which is
     most of an invocation's cost; build it once for the whole run."""
-    command = typer.main.get_command(cli.app)
+    command = typer.main.get_command(app.app)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(typer.testing, "_get_command", lambda app: command)
         yield

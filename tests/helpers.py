@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kzafrica import store
+from kzafrica.store import access
 
-SHIPPED = store.packaged_facts().read_text(encoding="utf-8")
+SHIPPED = access.packaged_facts().read_text(encoding="utf-8")
 
 # Every command that lists records, with arguments that give a non-empty answer.
 LIST_COMMANDS: dict[str, list[str]] = {

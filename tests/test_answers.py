@@ -24,8 +24,10 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from kzafrica import cli, query, render
-from kzafrica.textfold import fold
+from kzafrica.answers import query
+from kzafrica.answers.textfold import fold
+from kzafrica.cli import app
+from kzafrica.output import render
 
 RUNNER = CliRunner()
 FACTS: dict[str, Any] = yaml.safe_load(SHIPPED)
@@ -33,7 +35,7 @@ SHARED = ("--format", "--json", "--fields", "--cite", "--sort", "--limit")
 
 
 def run(*args: str, width: int = 100) -> Result:
-    return RUNNER.invoke(cli.app, list(args), env={"COLUMNS": str(width)})
+    return RUNNER.invoke(app.app, list(args), env={"COLUMNS": str(width)})
 
 
 def ok(*args: str, width: int = 100) -> str:
@@ -133,7 +135,7 @@ def test_every_list_command_has_the_shared_options_declared_once(command: str) -
     for option in SHARED:
         assert option in help_text, (command, option)
     # The shared options are not parameters of the command's own function.
-    parameters = inspect.signature(getattr(cli, command)).parameters
+    parameters = inspect.signature(getattr(app, command)).parameters
     assert not {"fmt", "json_", "fields", "cite", "sort", "limit"} & set(parameters)
 
 
@@ -466,10 +468,10 @@ def test_summary_counts_are_singular_for_one() -> None:
 
 
 def test_id_completion_ignores_case() -> None:
-    command = typer.main.get_command(cli.app)
+    command = typer.main.get_command(app.app)
     ctx = typer.Context(command)
-    assert list(cli._complete_id(ctx, "Visit-KAG")) == ["visit-kagame-2015", "visit-kagame-2025"]
-    assert list(cli._complete_id(ctx, "paul")) == ["paul-kagame"]
+    assert list(app._complete_id(ctx, "Visit-KAG")) == ["visit-kagame-2015", "visit-kagame-2025"]
+    assert list(app._complete_id(ctx, "paul")) == ["paul-kagame"]
 
 
 # -- the real process --------------------------------------------------------------------

@@ -12,10 +12,12 @@ import yaml
 from helpers import SHIPPED, facts_file
 from typer.testing import CliRunner, Result
 
-from kzafrica import cli, excerpts, store
+from kzafrica.cli import app
+from kzafrica.factfile import excerpts
+from kzafrica.store import access
 
 RUNNER = CliRunner()
-ARTICLE = store.packaged_article()
+ARTICLE = access.packaged_article()
 FACTS: dict[str, Any] = yaml.safe_load(SHIPPED)
 ANSI = re.compile(r"\x1b\[[0-9;]*m")
 MIDDLE_POWER = (
@@ -33,7 +35,7 @@ WITHOUT_MIDDLE_POWER = (
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return RUNNER.invoke(cli.app, list(args), env={"COLUMNS": "100", **(env or {})})
+    return RUNNER.invoke(app.app, list(args), env={"COLUMNS": "100", **(env or {})})
 
 
 def ok(*args: str, env: dict[str, str] | None = None) -> str:

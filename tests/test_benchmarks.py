@@ -6,8 +6,8 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kzafrica import store
-from kzafrica.models import COLLECTIONS
+from kzafrica.factfile.models import COLLECTIONS
+from kzafrica.store import access
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -25,7 +25,7 @@ def test_generated_facts_validate_with_every_kind(tmp_path: Path) -> None:
         ],
         check=True,
     )
-    dataset = store.validate(str(out), out.read_bytes())
+    dataset = access.validate(str(out), out.read_bytes())
     counts = {key: len(dataset.facts[key]) for key in COLLECTIONS}
     assert all(counts.values()), counts
     assert 300 <= sum(counts.values()) <= 500

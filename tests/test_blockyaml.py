@@ -14,7 +14,7 @@ from helpers import SHIPPED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kzafrica import blockyaml, yamlsafe
+from kzafrica.factfile import blockyaml, yamlsafe
 
 
 def same(fast: Any, strict: Any) -> bool:

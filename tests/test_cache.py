@@ -18,9 +18,10 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from kzafrica import cache, cli, shipped, sqlite_store, store
-from kzafrica.errors import DataError
-from kzafrica.factbase import Facts
+from kzafrica.cli import app
+from kzafrica.factfile.errors import DataError
+from kzafrica.store import access, build, cache, shipped, sqlite_store
+from kzafrica.store.factbase import FactBase
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNNER = CliRunner()
@@ -65,7 +66,7 @@ NOT_QUERIES = {"validate", "schema", "dump", "article"}
 def ask(args: list[str], data: str | None = None, env: dict[str, str] | None = None) -> str:
     """One command's JSON output; it must succeed."""
     argv = (["--data", data] if data else []) + [*args, "--json"]
-    result = RUNNER.invoke(cli.app, argv, env=env or {})
+    result = RUNNER.invoke(app.app, argv, env=env or {})
     assert result.exit_code == 0, (argv, result.output)
     return result.stdout
 
@@ -109,7 +110,7 @@ def edit(entry: Path, sql: str, *args: object) -> None:
 
 def test_every_query_command_is_compared() -> None:
     names = {
-        c.name or (c.callback.__name__ if c.callback else "") for c in cli.app.registered_commands
+        c.name or (c.callback.__name__ if c.callback else "") for c in app.app.registered_commands
     }
     assert names - NOT_QUERIES <= {q[0] for q in QUESTIONS}
 
@@ -146,7 +147,7 @@ def test_the_warm_path_never_validates(
     def no_validation(file: str, data: bytes) -> None:
         raise AssertionError("validated again instead of using the store")
 
-    monkeypatch.setattr(store, "validate", no_validation)
+    monkeypatch.setattr(access, "validate", no_validation)
     ask(["visits", "--country", "Rwanda"], str(copy))
     ask(["visits"])  # the shipped store
 
@@ -155,9 +156,9 @@ def test_the_warm_path_never_validates(
 
 
 def test_the_shipped_store_is_in_step_with_facts_yaml(tmp_path: Path) -> None:
-    """If this fails, run `python -m kzafrica.shipped` and commit kzafrica/facts.db."""
+    """If this fails, run `python -m kzafrica.store.build` and commit kzafrica/facts.db."""
     fresh = tmp_path / "fresh.db"
-    shipped.build(fresh)
+    build.build(fresh)
 
     def content(path: Path) -> list[object]:
         conn = sqlite3.connect(path)
@@ -178,22 +179,22 @@ def test_an_edited_facts_yaml_is_validated_not_served_stale(
     package.mkdir()
     edited = package / "facts.yaml"
     edited.write_text(SHIPPED + "\n# an edit\n", "utf-8")
-    monkeypatch.setattr(store, "packaged_facts", lambda: edited)
+    monkeypatch.setattr(access, "packaged_facts", lambda: edited)
     notes: list[str] = []
-    facts = store.open_facts(None, notes)
+    facts = access.open_facts(None, notes)
     assert not isinstance(facts, sqlite_store.StoredFacts) or facts.entry is not None
     assert any("does not match" in n for n in notes)
     assert len(entries(root)) == 1  # validated once, then served from the cache
     # and the change itself shows
     edited.write_text(SHIPPED.replace("dateline: Astana", "dateline: Almaty"), "utf-8")
-    assert store.open_facts(None).article["dateline"] == "Almaty"
+    assert access.open_facts(None).article["dateline"] == "Almaty"
 
 
 def test_the_first_run_of_the_shipped_facts_imports_neither_pydantic_nor_yaml(
     tmp_path: Path,
 ) -> None:
     probe = (
-        "import atexit, sys; from kzafrica.cli import main\n"
+        "import atexit, sys; from kzafrica.cli.app import main\n"
         "sys.argv = ['kzafrica', 'visits', '--json']\n"
         "atexit.register(lambda: sys.stderr.write("
         "'LOADED ' + ' '.join(sorted({'pydantic','yaml'} & set(sys.modules)))))\n"
@@ -234,7 +235,7 @@ def test_terminal_sequences_written_into_an_entry_never_reach_the_output(
         "\x1b]0;owned\x07\x1b[31mPaul\u202eKagame",
     )
     for fmt in ("table", "csv", "json"):
-        result = RUNNER.invoke(cli.app, ["--data", str(copy), "people", "--format", fmt])
+        result = RUNNER.invoke(app.app, ["--data", str(copy), "people", "--format", fmt])
         assert result.exit_code == 0
         assert "\x1b" not in result.stdout
         assert "\u202e" not in result.stdout
@@ -271,18 +272,18 @@ def test_a_damaged_entry_is_never_believed(root: Path, copy: Path, damage: str) 
 
 
 def test_a_damaged_entry_found_by_a_dump_is_set_aside(root: Path, copy: Path) -> None:
-    # store.load (dump, article) takes the same road as the queries: the damaged entry is
+    # access.load (dump, article) takes the same road as the queries: the damaged entry is
     # discarded and the facts validated again, and a good entry takes its place.
-    expected = store.load(str(copy))
+    expected = access.load(str(copy))
     [entry] = entries(root)
     damage = "DELETE FROM kz_records WHERE id = 'trade-2024'"
     edit(entry, damage)
-    assert store.load(str(copy)) == expected
+    assert access.load(str(copy)) == expected
     with contextlib.closing(sqlite3.connect(entry)) as conn:
         assert conn.execute("SELECT 1 FROM kz_records WHERE id = 'trade-2024'").fetchall()
     edit(entry, damage)  # and the command itself
     out = copy.parent / "out.db"
-    result = RUNNER.invoke(cli.app, ["--data", str(copy), "dump", str(out)])
+    result = RUNNER.invoke(app.app, ["--data", str(copy), "dump", str(out)])
     assert result.exit_code == 0, result.stderr
     with contextlib.closing(sqlite3.connect(out)) as conn:
         assert conn.execute("SELECT 1 FROM kz_records WHERE id = 'trade-2024'").fetchall()
@@ -347,10 +348,10 @@ def test_a_shared_cache_directory_is_not_used(root: Path, copy: Path, mode: int)
     folder.mkdir(parents=True)
     folder.chmod(mode)
     expected = ask(["trade"], str(copy), env={"KZAFRICA_NO_CACHE": "1"})
-    quiet = RUNNER.invoke(cli.app, ["--data", str(copy), "trade", "--json"])
+    quiet = RUNNER.invoke(app.app, ["--data", str(copy), "trade", "--json"])
     assert quiet.stdout == expected
     assert quiet.stderr == ""
-    told = RUNNER.invoke(cli.app, ["--verbose", "--data", str(copy), "trade", "--json"])
+    told = RUNNER.invoke(app.app, ["--verbose", "--data", str(copy), "trade", "--json"])
     assert told.stdout == expected
     assert told.stderr.count("\n") == 1
     assert "not private" in told.stderr
@@ -407,7 +408,7 @@ def test_an_interrupted_write_leaves_nothing(
         raise KeyboardInterrupt
 
     monkeypatch.setattr(sqlite_store, "write", interrupted)
-    result = RUNNER.invoke(cli.app, ["--data", str(copy), "trade", "--json"])
+    result = RUNNER.invoke(app.app, ["--data", str(copy), "trade", "--json"])
     assert result.exit_code == 130
     assert result.stdout == ""
     assert list((root / "kzafrica").iterdir()) == []
@@ -426,9 +427,9 @@ def test_a_failed_write_still_answers(
 
 def test_the_first_run_answers_from_the_store_it_writes(root: Path, copy: Path) -> None:
     """The records are never built as objects for the whole file: the rows go to the
-    store, and the answer comes from it, as on every later run."""
+    access, and the answer comes from it, as on every later run."""
     notes: list[str] = []
-    facts = store.open_facts(str(copy), notes)
+    facts = access.open_facts(str(copy), notes)
     assert isinstance(facts, sqlite_store.StoredFacts)
     assert facts.entry is not None
     assert entries(root) == [facts.entry]
@@ -441,9 +442,9 @@ def test_a_store_unreadable_once_written_still_answers(
     def damaged(*args: object) -> None:
         raise sqlite_store.StoreCorrupt("unreadable")
 
-    monkeypatch.setattr(store, "_open", damaged)
+    monkeypatch.setattr(access, "_open", damaged)
     notes: list[str] = []
-    facts = store.open_facts(str(copy), notes)
+    facts = access.open_facts(str(copy), notes)
     assert not isinstance(facts, sqlite_store.StoredFacts)
     assert trade_2024(copy) == TRADE_2024
     assert notes == ["could not write the cache: unreadable"]
@@ -453,13 +454,13 @@ def test_a_broken_file_takes_the_fast_path_once(
     root: Path, copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """With the cache on, a file the fast path refuses goes straight the reference way."""
-    from kzafrica import recordwise
+    from kzafrica.store import firstrun
 
     copy.write_text(SHIPPED.replace("  dateline: Astana", "  dateline: 7"), "utf-8")
     tries: list[str] = []
 
     def spy(name: str) -> Any:
-        real = getattr(recordwise, name)
+        real = getattr(firstrun, name)
 
         def tried(*args: Any) -> Any:
             tries.append(name)
@@ -468,9 +469,9 @@ def test_a_broken_file_takes_the_fast_path_once(
         return tried
 
     for name in ("rows", "check"):
-        monkeypatch.setattr(recordwise, name, spy(name))
+        monkeypatch.setattr(firstrun, name, spy(name))
     with pytest.raises(DataError, match="valid string"):
-        store.open_facts(str(copy))
+        access.open_facts(str(copy))
     assert tries == ["rows"]
     assert entries(root) == []
 
@@ -507,14 +508,14 @@ def test_an_invalid_file_is_never_cached(root: Path, copy: Path) -> None:
     copy.write_text(SHIPPED.replace("dateline: Astana", "dateline: 7"), "utf-8")
     for _ in range(2):
         with pytest.raises(DataError):
-            store.open_facts(str(copy))
+            access.open_facts(str(copy))
     assert entries(root) == []
 
 
 def test_an_edited_file_gets_a_new_entry(root: Path, copy: Path) -> None:
-    assert store.open_facts(str(copy)).article["dateline"] == "Astana"
+    assert access.open_facts(str(copy)).article["dateline"] == "Astana"
     copy.write_text(SHIPPED.replace("dateline: Astana", "dateline: Almaty"), "utf-8")
-    assert store.open_facts(str(copy)).article["dateline"] == "Almaty"
+    assert access.open_facts(str(copy)).article["dateline"] == "Almaty"
     assert len(entries(root)) == 2
 
 
@@ -523,9 +524,9 @@ def test_an_edited_file_gets_a_new_entry(root: Path, copy: Path) -> None:
 
 def package_copy(tmp_path: Path) -> Path:
     package = tmp_path / "package"
-    (package / "sources").mkdir(parents=True)
-    real = store.packaged_facts().parent
-    for path in [*real.glob("*.py"), *real.glob("sources/*")]:
+    real = access.packaged_facts().parent
+    for path in [*real.rglob("*.py"), *real.glob("sources/*")]:
+        (package / path.relative_to(real)).parent.mkdir(parents=True, exist_ok=True)
         (package / path.relative_to(real)).write_bytes(path.read_bytes())
     return package
 
@@ -535,7 +536,7 @@ def test_the_key_covers_every_module_and_the_article(
 ) -> None:
     package = package_copy(tmp_path)
     monkeypatch.setattr(cache, "_PACKAGE_DIR", package)
-    changed = [*package.glob("*.py"), *package.glob("sources/*")]
+    changed = [*package.rglob("*.py"), *package.glob("sources/*")]
     assert {p.name for p in changed} >= {"errors.py", "models.py", "validation.py", "article.txt"}
     for path in changed:
         before = cache.key(iter([b"same data"]))
@@ -563,16 +564,16 @@ def good_entry(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, str, Pa
     facts = where / "facts.yaml"
     facts.write_text(SHIPPED, "utf-8")
     name = cache.key(iter([facts.read_bytes()]))
-    dataset = store.validate(str(facts), facts.read_bytes())
+    dataset = access.validate(str(facts), facts.read_bytes())
     database = where / "entry.db"
-    store._write(str(database), dataset, name)
+    access._write(str(database), dataset, name)
     return database.read_bytes(), name, facts
 
 
 def answer_of(facts: object) -> str:
-    from kzafrica import query
+    from kzafrica.answers import query
 
-    assert isinstance(facts, Facts)
+    assert isinstance(facts, FactBase)
     rwanda = query.resolve_country(facts, "Rwanda")
     return json.dumps(
         [query.visits(facts, rwanda, query.Window(), None), query.show(facts, "rwanda")]
@@ -593,7 +594,7 @@ def test_any_damage_to_an_entry_gives_the_right_answer_or_a_fresh_validation(
     cut: float | None,
 ) -> None:
     data, name, facts = good_entry
-    expected = answer_of(Facts(store.validate(str(facts), facts.read_bytes())))
+    expected = answer_of(FactBase(access.validate(str(facts), facts.read_bytes())))
     damaged = bytearray(data)
     for where, xor in flips:
         damaged[int(where * (len(damaged) - 1))] ^= xor
@@ -603,7 +604,7 @@ def test_any_damage_to_an_entry_gives_the_right_answer_or_a_fresh_validation(
     (root / "kzafrica").mkdir(mode=0o700)
     (root / "kzafrica" / f"{name}.db").write_bytes(bytes(damaged))
     os.environ["XDG_CACHE_HOME"] = str(root)  # the autouse fixture restores it
-    got = store.answer(str(facts), answer_of)
+    got = access.ask(str(facts), answer_of)
     assert got == expected
 
 
@@ -613,20 +614,20 @@ def test_store_corruption_is_never_a_traceback(
     ask(["visits"], str(copy))
     [entry] = entries(root)
     entry.write_bytes(b"SQLite format 3\x00" + b"\xff" * 5000)
-    result = RUNNER.invoke(cli.app, ["--data", str(copy), "visits", "--country", "Rwanda"])
+    result = RUNNER.invoke(app.app, ["--data", str(copy), "visits", "--country", "Rwanda"])
     assert result.exit_code == 0
     assert "Traceback" not in result.output
 
 
 def test_the_stores_links_are_what_the_facts_say(tmp_path: Path) -> None:
-    """The one-pass index equals Facts' own answers: referrers, and countries_of."""
+    """The one-pass index equals FactBase' own answers: referrers, and countries_of."""
     big = tmp_path / "big.yaml"
     subprocess.run(
         [sys.executable, str(ROOT / "benchmarks" / "make_facts.py"), "--records=800", f"-o{big}"],
         check=True,
     )
-    for dataset in (store.validate(str(big), big.read_bytes()), store.load()):
-        facts = Facts(dataset)
+    for dataset in (access.validate(str(big), big.read_bytes()), access.load()):
+        facts = FactBase(dataset)
         referrers, mentions = sqlite_store._links(sqlite_store.prepare(dataset))
         for _, record in facts.all():
             expected: dict[str, list[str]] = {}

@@ -23,9 +23,12 @@ import yaml
 from helpers import LIST_COMMANDS, SHIPPED, facts_file
 from typer.testing import CliRunner, Result
 
-from kzafrica import __version__, cli, render, store
-from kzafrica.dataset import Dataset
-from kzafrica.factbase import Facts
+from kzafrica import __version__
+from kzafrica.cli import app
+from kzafrica.factfile.dataset import Dataset
+from kzafrica.output import render
+from kzafrica.store import access
+from kzafrica.store.factbase import FactBase
 
 RUNNER = CliRunner()
 ENV = {"COLUMNS": "100"}
@@ -44,7 +47,7 @@ OTHER_COMMANDS = {"validate", "schema", "article", "dump"}  # article, dump: the
 
 
 def run(*args: str, env: dict[str, str] | None = None) -> Result:
-    return RUNNER.invoke(cli.app, list(args), env={**ENV, **(env or {})})
+    return RUNNER.invoke(app.app, list(args), env={**ENV, **(env or {})})
 
 
 def ok(*args: str, env: dict[str, str] | None = None) -> Result:
@@ -125,7 +128,7 @@ def walk(value: Any) -> Iterator[tuple[str, Any]]:
 
 
 def test_every_command_is_covered_by_these_tests() -> None:
-    group = typer.main.get_command(cli.app)
+    group = typer.main.get_command(app.app)
     assert isinstance(group, typer.core.TyperGroup)
     assert set(group.commands) == set(LIST_COMMANDS) | set(OBJECT_COMMANDS) | OTHER_COMMANDS
 
@@ -618,7 +621,7 @@ def test_a_value_that_looks_like_the_option_is_a_value() -> None:
 def test_every_exit_code_is_in_the_top_level_help() -> None:
     help_text = " ".join(ok("--help").stdout.split())
     listed = help_text.split("Exit codes:")[1]
-    for code, meaning in cli.EXIT_CODES.items():
+    for code, meaning in app.EXIT_CODES.items():
         assert f"{code} {meaning}" in listed
 
 
@@ -854,10 +857,10 @@ def test_huge_arguments_give_short_answers() -> None:
 
 
 def test_interrupt_while_loading(monkeypatch: pytest.MonkeyPatch) -> None:
-    def interrupted(path: str | None = None, notes: list[str] | None = None) -> Facts:
+    def interrupted(path: str | None = None, notes: list[str] | None = None) -> FactBase:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(store, "open_facts", interrupted)
+    monkeypatch.setattr(access, "open_facts", interrupted)
     assert fails(130, "visits") == "kzafrica: interrupted"
     assert fails(130, "show", "paul-kagame", "--json") == "kzafrica: interrupted"
 
@@ -866,7 +869,7 @@ def test_interrupt_while_validating(monkeypatch: pytest.MonkeyPatch) -> None:
     def interrupted(file: str, data: bytes) -> Dataset:
         raise KeyboardInterrupt
 
-    monkeypatch.setattr(store, "validate", interrupted)
+    monkeypatch.setattr(access, "validate", interrupted)
     assert fails(130, "validate") == "kzafrica: interrupted"
 
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 import typer
 
-from kzafrica import cli, clidoc
+from kzafrica.cli import app, clidoc
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -29,7 +29,7 @@ def test_docs_cli_md_is_in_step_with_the_program() -> None:
 
 
 def test_every_command_has_its_section() -> None:
-    group = typer.main.get_command(cli.app)
+    group = typer.main.get_command(app.app)
     names = list(getattr(group, "commands", {}))
     assert list(sections()) == ["kzafrica", *(f"kzafrica {n}" for n in names)]
 

@@ -5,7 +5,7 @@
 - the article's own countries match under the same variants, and the two Congos are never
   confused: in this fact base 'Congo' is the Republic of the Congo (CG);
 - a non-country is a usage error (exit 2) with a 'did you mean' hint;
-- kzafrica/country_names.py is what tools/make_country_names.py makes from its sources.
+- kzafrica/answers/country_names.py is what tools/make_country_names.py makes from its sources.
 """
 
 from __future__ import annotations
@@ -26,9 +26,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from kzafrica import cli, countries, country_names, query, store
-from kzafrica.errors import UsageError
-from kzafrica.factbase import Facts
+from kzafrica.answers import countries, country_names, query
+from kzafrica.cli import app
+from kzafrica.factfile.errors import UsageError
+from kzafrica.store import access
+from kzafrica.store.factbase import FactBase
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNNER = CliRunner()
@@ -38,19 +40,19 @@ ARTICLE = {c["code"]: c["id"] for c in FACTS["countries"]}
 
 
 @functools.cache
-def shipped() -> Facts:
+def shipped() -> FactBase:
     """The shipped fact base, validated once, without the cache (no fixture has set the
     cache directory when a module-scoped fixture runs)."""
-    file = str(store.packaged_facts())
-    return Facts(store.validate(file, store.read_bytes(file)))
+    file = str(access.packaged_facts())
+    return FactBase(access.validate(file, access.read_bytes(file)))
 
 
 @pytest.fixture
-def facts() -> Facts:
+def facts() -> FactBase:
     return shipped()
 
 
-def resolve(facts: Facts, text: str) -> tuple[str | None, str]:
+def resolve(facts: FactBase, text: str) -> tuple[str | None, str]:
     match = query.resolve_country(facts, text)
     return match.id, match.code
 
@@ -149,7 +151,7 @@ NOT_IN_THE_ARTICLE = {
     [(s, code) for code, spellings in NOT_IN_THE_ARTICLE.items() for s in spellings],
 )
 def test_a_country_the_article_does_not_name_is_known(
-    facts: Facts, spelling: str, code: str
+    facts: FactBase, spelling: str, code: str
 ) -> None:
     assert resolve(facts, spelling) == (None, code)
 
@@ -194,12 +196,12 @@ IN_THE_ARTICLE = {
     [(s, country) for country, spellings in IN_THE_ARTICLE.items() for s in spellings],
 )
 def test_the_articles_countries_under_every_variant(
-    facts: Facts, spelling: str, country: str
+    facts: FactBase, spelling: str, country: str
 ) -> None:
     assert resolve(facts, spelling)[0] == country
 
 
-def test_the_two_congos_are_never_confused(facts: Facts) -> None:
+def test_the_two_congos_are_never_confused(facts: FactBase) -> None:
     for spelling in NOT_IN_THE_ARTICLE["CD"]:
         assert resolve(facts, spelling) == (None, "CD"), spelling
     for spelling in IN_THE_ARTICLE["congo"]:
@@ -213,7 +215,7 @@ def test_the_two_congos_are_never_confused(facts: Facts) -> None:
     assert {country_names.NAMES[countries.key(n)] for n in IN_THE_ARTICLE["congo"][:9]} == {"CG"}
 
 
-def test_every_name_in_the_table_resolves_to_its_country(facts: Facts) -> None:
+def test_every_name_in_the_table_resolves_to_its_country(facts: FactBase) -> None:
     """The fact base comes first, and never takes a name of another country."""
     for name, code in country_names.NAMES.items():
         match = query.resolve_country(facts, name)
@@ -222,7 +224,7 @@ def test_every_name_in_the_table_resolves_to_its_country(facts: Facts) -> None:
 
 
 def test_a_country_of_the_fact_base_is_named_as_the_fact_base_names_it(
-    facts: Facts,
+    facts: FactBase,
 ) -> None:
     assert query.resolve_country(facts, "Congo-Brazzaville").name == "Republic of the Congo"
     assert query.resolve_country(facts, "DR Congo").name == "Democratic Republic of the Congo"
@@ -250,7 +252,7 @@ def test_display_names_resolve_to_their_own_country() -> None:
         ("Republic of Congoo", "Republic of the Congo"),  # the fact base's name
     ],
 )
-def test_a_near_miss_is_an_error_with_a_hint(facts: Facts, value: str, hint: str) -> None:
+def test_a_near_miss_is_an_error_with_a_hint(facts: FactBase, value: str, hint: str) -> None:
     with pytest.raises(UsageError) as error:
         query.resolve_country(facts, value)
     assert str(error.value).startswith(f"unknown country '{value}'; did you mean ")
@@ -258,7 +260,7 @@ def test_a_near_miss_is_an_error_with_a_hint(facts: Facts, value: str, hint: str
 
 
 @pytest.mark.parametrize("value", ["Atlantis", "Africa", "Kinshasa", "Istanbul", "the", "?!"])
-def test_a_non_country_is_an_error(facts: Facts, value: str) -> None:
+def test_a_non_country_is_an_error(facts: FactBase, value: str) -> None:
     with pytest.raises(UsageError, match=f"^unknown country {re.escape(repr(value))}; "):
         query.resolve_country(facts, value)
 
@@ -280,7 +282,7 @@ def test_resolving_any_text_gives_a_country_or_a_usage_error(text: str) -> None:
 
 
 def run(*args: str) -> Any:
-    return RUNNER.invoke(cli.app, list(args), env=ENV)
+    return RUNNER.invoke(app.app, list(args), env=ENV)
 
 
 def congo_visits() -> list[str]:
@@ -341,7 +343,7 @@ def test_the_table_is_what_its_sources_make() -> None:
             pytest.skip(f"the table is made from {source} {version}, {installed} is installed")
     generator = _generator()
     text = generator.render(generator.build())
-    committed = (ROOT / "kzafrica" / "country_names.py").read_text(encoding="utf-8")
+    committed = (ROOT / "kzafrica" / "answers" / "country_names.py").read_text(encoding="utf-8")
     assert text == committed, "rerun: python tools/make_country_names.py"
 
 

@@ -7,7 +7,7 @@ import calendar
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kzafrica import dates
+from kzafrica.factfile import dates
 
 
 @given(year=st.integers(1, 9999), month=st.integers(1, 12))

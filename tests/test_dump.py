@@ -23,13 +23,14 @@ import yaml
 from helpers import SHIPPED
 from typer.testing import CliRunner, Result
 
-from kzafrica import browse_tables, cli, dump, store
-from kzafrica.models import COLLECTIONS
+from kzafrica.cli import app
+from kzafrica.factfile.models import COLLECTIONS
+from kzafrica.store import access, dump, dump_tables
 
 RUNNER = CliRunner()
 FACTS: dict[str, Any] = yaml.safe_load(SHIPPED)
 RECORDS = sum(len(v) for k, v in FACTS.items() if k != "article")
-ARTICLE = store.packaged_article()
+ARTICLE = access.packaged_article()
 
 
 @pytest.fixture
@@ -41,7 +42,7 @@ def out(tmp_path: Path) -> Path:
 
 
 def run(*args: str) -> Result:
-    return RUNNER.invoke(cli.app, list(args), env={"COLUMNS": "100"})
+    return RUNNER.invoke(app.app, list(args), env={"COLUMNS": "100"})
 
 
 def one_line_error(result: Result, code: int) -> str:
@@ -80,7 +81,7 @@ def test_dump_says_what_it_wrote(out: Path) -> None:
 
 def test_one_table_per_kind_with_every_record(database: Path) -> None:
     names = {n for (n,) in rows(database, "select name from sqlite_master where type='table'")}
-    assert set(browse_tables.table_names(store.load())) <= names
+    assert set(dump_tables.table_names(access.load())) <= names
     for key, records in FACTS.items():
         if key == "article":
             continue
@@ -190,7 +191,7 @@ def test_datasette_metadata_describes_every_table_and_column(database: Path) -> 
 def test_the_browse_tables_go_into_a_callers_transaction(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "shared.db", isolation_level=None)
     conn.execute("BEGIN")
-    browse_tables.write_browse_tables(conn, store.load(), ARTICLE)
+    dump_tables.write_browse_tables(conn, access.load(), ARTICLE)
     conn.execute("ROLLBACK")  # nothing was committed behind the caller's back
     assert conn.execute("select count(*) from sqlite_master").fetchone() == (0,)
     conn.close()

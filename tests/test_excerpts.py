@@ -14,10 +14,12 @@ from hypothesis import given
 from hypothesis import strategies as st
 from typer.testing import CliRunner
 
-from kzafrica import cli, excerpts, store
-from kzafrica.errors import DataError
+from kzafrica.cli import app
+from kzafrica.factfile import excerpts
+from kzafrica.factfile.errors import DataError
+from kzafrica.store import access
 
-ARTICLE = store.packaged_article()
+ARTICLE = access.packaged_article()
 RUNNER = CliRunner()
 
 
@@ -32,7 +34,7 @@ def records(facts: dict[str, Any]) -> list[dict[str, Any]]:
 
 
 def test_every_excerpt_slices_back_from_its_offsets() -> None:
-    facts = store.load().facts
+    facts = access.load().facts
     checked = 0
     for record in records(facts):
         assert len(record["evidence_at"]) == len(record["evidence"]), record.get("id")
@@ -46,7 +48,7 @@ def test_every_excerpt_slices_back_from_its_offsets() -> None:
 
 
 def test_offsets_are_in_the_machine_output_beside_the_evidence() -> None:
-    result = RUNNER.invoke(cli.app, ["trade", "--json"])
+    result = RUNNER.invoke(app.app, ["trade", "--json"])
     assert result.exit_code == 0, result.stderr
     import json
 
@@ -105,7 +107,7 @@ def test_an_excerpt_not_in_the_article_fails_validation_at_its_line(tmp_path: Pa
     old = "      - 'In 2024, trade volume reached $783 million'"
     new = "      - 'In 2024, trade volume reached $784 million'"
     path = facts_file(tmp_path, (old, new))
-    result = RUNNER.invoke(cli.app, ["validate", str(path)])
+    result = RUNNER.invoke(app.app, ["validate", str(path)])
     assert result.exit_code == 1
     assert result.stdout == ""
     line = line_of(path.read_text(encoding="utf-8"), "$784 million")
@@ -116,7 +118,7 @@ def test_an_excerpt_not_in_the_article_fails_validation_at_its_line(tmp_path: Pa
         problem,
     ), problem
     # The query commands refuse the file the same way.
-    assert RUNNER.invoke(cli.app, ["--data", str(path), "trade", "--json"]).exit_code == 1
+    assert RUNNER.invoke(app.app, ["--data", str(path), "trade", "--json"]).exit_code == 1
 
 
 def test_excerpt_problems_come_with_the_models_problems(tmp_path: Path) -> None:
@@ -130,7 +132,7 @@ def test_excerpt_problems_come_with_the_models_problems(tmp_path: Path) -> None:
         ),
     )
     with pytest.raises(DataError) as caught:
-        store.validate(str(path), path.read_bytes())
+        access.validate(str(path), path.read_bytes())
     messages = [p.message for p in caught.value.problems]
     assert any("not in the article" in m for m in messages), messages
     assert any("got 'done'" in m for m in messages), messages
@@ -139,7 +141,7 @@ def test_excerpt_problems_come_with_the_models_problems(tmp_path: Path) -> None:
 def test_whitespace_differences_are_not_errors(tmp_path: Path) -> None:
     old = "      - 'In 2024, trade volume reached $783 million'"
     path = facts_file(tmp_path, (old, "      - 'In 2024,   trade volume reached $783 million'"))
-    dataset = store.validate(str(path), path.read_bytes())
+    dataset = access.validate(str(path), path.read_bytes())
     (trade,) = [t for t in dataset.facts["trade"] if t["id"] == "trade-2024"]
     at = trade["evidence_at"][0]
     assert ARTICLE[at["start"] : at["end"]] == "In 2024, trade volume reached $783 million"
@@ -149,7 +151,7 @@ def test_whitespace_differences_are_not_errors(tmp_path: Path) -> None:
 def test_the_article_source_must_be_a_shipped_article(tmp_path: Path, source: str) -> None:
     path = facts_file(tmp_path, ("  source: article.txt", f"  source: '{source}'"))
     with pytest.raises(DataError) as caught:
-        store.validate(str(path), path.read_bytes())
+        access.validate(str(path), path.read_bytes())
     (problem,) = caught.value.problems
     assert problem.path == ("article", "source")
     assert problem.line == line_of(SHIPPED, "  source: article.txt")
@@ -206,28 +208,28 @@ def test_a_record_can_pin_another_occurrence(tmp_path: Path) -> None:
     assert 0 <= first < second  # the article says it twice
     for occurrences, start in ((None, first), ("[1, 1]", first), ("[2, 1]", second)):
         path = pin(tmp_path, word, occurrences)
-        dataset = store.validate(str(path), path.read_bytes())
+        dataset = access.validate(str(path), path.read_bytes())
         [record] = [
             r for r in dataset.facts["statements"] if r["id"] == "statement-multilateral-frameworks"
         ]
         assert record["evidence_at"][0]["start"] == start, occurrences
     path = pin(tmp_path, word, "[3, 1]")
     with pytest.raises(DataError) as info:
-        store.validate(str(path), path.read_bytes())
+        access.validate(str(path), path.read_bytes())
     [problem] = info.value.problems
     assert "does not occur 3 times" in problem.message
     assert problem.line is not None
     path = pin(tmp_path, word, "[2]")
     with pytest.raises(DataError) as info:
-        store.validate(str(path), path.read_bytes())
+        access.validate(str(path), path.read_bytes())
     assert "one number for each excerpt" in info.value.problems[0].message
 
 
 def test_a_pin_shows_in_the_output_only_where_set(tmp_path: Path) -> None:
-    plain = RUNNER.invoke(cli.app, ["statements", "--json"])
+    plain = RUNNER.invoke(app.app, ["statements", "--json"])
     assert all("occurrences" not in r for r in json.loads(plain.stdout))
     path = pin(tmp_path, "African Union", "[2, 1]")
     pinned = RUNNER.invoke(
-        cli.app, ["--data", str(path), "show", "statement-multilateral-frameworks", "--json"]
+        app.app, ["--data", str(path), "show", "statement-multilateral-frameworks", "--json"]
     )
     assert json.loads(pinned.stdout)["occurrences"] == [2, 1]

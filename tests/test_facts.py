@@ -16,8 +16,9 @@ from typing import Any
 import pycountry
 import pytest
 
-from kzafrica import models, store
-from kzafrica.factbase import Facts
+from kzafrica.factfile import models
+from kzafrica.store import access
+from kzafrica.store.factbase import FactBase
 
 ROOT = Path(__file__).resolve().parents[1]
 SEED = ROOT.parent / "shared" / "seed" / "article.txt"  # the project's hand-over copy
@@ -32,12 +33,12 @@ def squash(text: str) -> str:
 
 @pytest.fixture(scope="module")
 def facts() -> dict[str, Any]:
-    return store.validate("facts.yaml", (ROOT / "facts.yaml").read_bytes()).facts
+    return access.validate("facts.yaml", (ROOT / "facts.yaml").read_bytes()).facts
 
 
 @pytest.fixture(scope="module")
 def article() -> str:
-    return squash(store.packaged_article())
+    return squash(access.packaged_article())
 
 
 def strings(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
@@ -57,14 +58,14 @@ def strings(value: Any, path: str = "") -> Iterator[tuple[str, str, str]]:
 
 
 def test_package_copy_of_facts_is_the_repository_file() -> None:
-    assert store.packaged_facts().read_bytes() == (ROOT / "facts.yaml").read_bytes()
+    assert access.packaged_facts().read_bytes() == (ROOT / "facts.yaml").read_bytes()
 
 
 @pytest.mark.skipif(
     not SEED.exists(), reason="the hand-over copy of the article is not beside the repo"
 )
 def test_shipped_article_is_the_handed_over_article() -> None:
-    assert store.packaged_article() == SEED.read_text(encoding="utf-8")
+    assert access.packaged_article() == SEED.read_text(encoding="utf-8")
 
 
 def test_every_verbatim_field_occurs_in_the_article(facts: dict[str, Any], article: str) -> None:
@@ -164,8 +165,8 @@ def test_dates_completed_from_the_dateline_are_in_the_article_year(facts: dict[s
 
 
 def test_references_resolve_for_every_record(facts: dict[str, Any]) -> None:
-    dataset = store.validate("facts.yaml", (ROOT / "facts.yaml").read_bytes())
-    index = Facts(dataset)
+    dataset = access.validate("facts.yaml", (ROOT / "facts.yaml").read_bytes())
+    index = FactBase(dataset)
     for key, record in index.all():
         for _, target in index.referenced(key, record):
             assert index.get(target) is not None
@@ -315,7 +316,7 @@ def test_goods_are_named_by_whoever_the_article_says_listed_them(
 
 def test_statement_texts_start_where_the_article_sentence_starts(facts: dict[str, Any]) -> None:
     # A statement cut after "Since 2013," would drop the time the article gives it.
-    article = store.packaged_article()  # as written: a paragraph starts after a newline
+    article = access.packaged_article()  # as written: a paragraph starts after a newline
     for statement in facts["statements"]:
         before = article[: article.index(statement["text"])]
         assert re.search(r"(\n|[.?!]”? |– |According to [^,]+, )$", before), statement["id"]

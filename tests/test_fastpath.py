@@ -1,7 +1,7 @@
-"""The fast first run (kzafrica.recordwise) against the reference path.
+"""The fast first run (kzafrica.store.firstrun) against the reference path.
 
-The reference is what ``store.validate`` did before the fast path: ``yamlsafe.load`` and
-``validation.check`` (``Facts.model_validate``). On valid files the fast path must give the
+The reference is what ``access.validate`` did before the fast path: ``yamlsafe.load`` and
+``validation.check`` (``FactBase.model_validate``). On valid files the fast path must give the
 same Dataset, byte for byte once dumped as JSON, and the rows it makes for the cache the
 same store as that Dataset; on broken files it must step aside so that the reference path
 reports exactly the same problems. Both run in one process and split
@@ -27,10 +27,11 @@ from helpers import SHIPPED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kzafrica import blockyaml, parallel, recordwise, sqlite_store, store
-from kzafrica.dataset import Dataset
-from kzafrica.errors import DataError, Problem
-from kzafrica.models import REFERENCES, reference_problems
+from kzafrica.factfile import blockyaml
+from kzafrica.factfile.dataset import Dataset
+from kzafrica.factfile.errors import DataError, Problem
+from kzafrica.factfile.models import REFERENCES, reference_problems
+from kzafrica.store import access, firstrun, parallel, sqlite_store
 
 ROOT = Path(__file__).resolve().parents[1]
 FILE = "facts.yaml"
@@ -60,10 +61,10 @@ Outcome = tuple[str, Any]
 
 
 def outcome(text: str | bytes) -> Outcome:
-    """What ``store.validate`` says: the data as JSON text, or every problem."""
+    """What ``access.validate`` says: the data as JSON text, or every problem."""
     data = text.encode("utf-8") if isinstance(text, str) else text
     try:
-        dataset = store.validate(FILE, data)
+        dataset = access.validate(FILE, data)
     except DataError as error:
         return "problems", [tuple(p) for p in error.problems]
     facts = json.dumps(dataset.facts, ensure_ascii=False)
@@ -73,7 +74,7 @@ def outcome(text: str | bytes) -> Outcome:
 def reference(text: str | bytes) -> Outcome:
     """What the reference path says, the fast path switched off."""
     with pytest.MonkeyPatch.context() as patch:
-        patch.setattr(recordwise, "check", lambda file, data: None)
+        patch.setattr(firstrun, "check", lambda file, data: None)
         return outcome(text)
 
 
@@ -94,17 +95,17 @@ def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str
         if not sys.platform.startswith("linux"):
             pytest.skip("forks only on Linux")
         monkeypatch.setattr(parallel, "cores", lambda: 2)
-        monkeypatch.setattr(recordwise, "BIG", 0)
-        monkeypatch.setattr(recordwise, "PIECE", 4096)
+        monkeypatch.setattr(firstrun, "BIG", 0)
+        monkeypatch.setattr(firstrun, "PIECE", 4096)
     return str(request.param)
 
 
 def fast(text: str | bytes) -> Dataset | None:
     """The fast path's Dataset, having checked that the rows it makes for the cache
-    (``recordwise.rows``) are there exactly when it is, and make the same store."""
+    (``firstrun.rows``) are there exactly when it is, and make the same store."""
     data = text.encode("utf-8") if isinstance(text, str) else text
-    dataset = recordwise.check(FILE, data)
-    made = recordwise.rows(FILE, data)
+    dataset = firstrun.check(FILE, data)
+    made = firstrun.rows(FILE, data)
     if dataset is None or made is None:
         assert made is None
         assert dataset is None
@@ -148,10 +149,10 @@ def test_the_child_does_its_share(monkeypatch: pytest.MonkeyPatch) -> None:
     if not sys.platform.startswith("linux"):
         pytest.skip("forks only on Linux")
     monkeypatch.setattr(parallel, "cores", lambda: 2)
-    monkeypatch.setattr(recordwise, "BIG", 0)
-    monkeypatch.setattr(recordwise, "PIECE", 4096)
+    monkeypatch.setattr(firstrun, "BIG", 0)
+    monkeypatch.setattr(firstrun, "PIECE", 4096)
     here: list[int] = []
-    real = recordwise._validate
+    real = firstrun._validate
 
     def spy(data: bytes, part: Any, memo: dict[str, Any]) -> Any:
         if os.getpid() == parent:
@@ -159,9 +160,9 @@ def test_the_child_does_its_share(monkeypatch: pytest.MonkeyPatch) -> None:
         return real(data, part, memo)
 
     parent = os.getpid()
-    monkeypatch.setattr(recordwise, "_validate", spy)
+    monkeypatch.setattr(firstrun, "_validate", spy)
     text = generated(3000, 4)
-    assert recordwise.check(FILE, text.encode("utf-8")) is not None
+    assert firstrun.check(FILE, text.encode("utf-8")) is not None
     parts = blockyaml.pieces(text.encode("utf-8"), 4096)
     assert parts is not None
     assert 0 < len(here) < len(parts)  # the rest were the child's
@@ -309,13 +310,13 @@ def edits(draw: st.DrawFn) -> tuple[str, int, str, Any]:
 @given(st.lists(edits(), min_size=1, max_size=3))
 def test_reference_check_agrees_with_the_models(changes: list[tuple[str, int, str, Any]]) -> None:
     facts = json.loads(small_facts())
-    assert not recordwise.references_wrong(facts)
+    assert not firstrun.references_wrong(facts)
     for key, index, field, value in changes:
         facts[key][index][field] = value
     found = reference_problems(
         (key, index, record) for key in REFERENCES for index, record in enumerate(facts[key])
     )
-    assert recordwise.references_wrong(facts) == bool(found)
+    assert firstrun.references_wrong(facts) == bool(found)
 
 
 LINES = SHIPPED.split("\n")
@@ -333,11 +334,11 @@ def test_shipped_file_with_one_line_changed(index: int, line: str) -> None:
     lines[index] = lines[index][: len(lines[index]) - len(lines[index].lstrip())] + line
     text = "\n".join(lines)
     try:
-        store.decode(FILE, text.encode("utf-8"))
+        access.decode(FILE, text.encode("utf-8"))
     except DataError:
         return
     assert outcome(text) == reference(text)
-    fast(text)  # and the rows for the cache make the same store, where there are any
+    fast(text)  # and the rows for the cache make the same access, where there are any
 
 
 def test_problems_are_the_reference_problems() -> None:
@@ -368,16 +369,16 @@ def empty_as_before(text: str) -> bool:
 def test_decode_finds_a_file_empty_as_before(text: str) -> None:
     if empty_as_before(text):
         with pytest.raises(DataError, match="is empty"):
-            store.decode(FILE, text.encode("utf-8"))
+            access.decode(FILE, text.encode("utf-8"))
     else:
-        assert store.decode(FILE, text.encode("utf-8")) == text
+        assert access.decode(FILE, text.encode("utf-8")) == text
 
 
 def test_links_worked_out_aside_make_the_same_store(monkeypatch: pytest.MonkeyPatch) -> None:
     """A big store's links come from a forked child while the records go in: same rows."""
     if not sys.platform.startswith("linux"):
         pytest.skip("forks only on Linux")
-    made = recordwise.rows(FILE, generated(3000, 4).encode("utf-8"))
+    made = firstrun.rows(FILE, generated(3000, 4).encode("utf-8"))
     assert made is not None
     here = stored(made)
     monkeypatch.setattr(parallel, "cores", lambda: 2)

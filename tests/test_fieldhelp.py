@@ -10,7 +10,8 @@ import pytest
 import typer
 from typer.testing import CliRunner, Result
 
-from kzafrica import cli, fieldhelp
+from kzafrica.cli import app
+from kzafrica.factfile import fieldhelp
 
 RUNNER = CliRunner()
 # Commands with --fields, and arguments that give a non-empty answer.
@@ -37,7 +38,7 @@ COMMANDS: dict[str, list[str]] = {
 
 
 def run(*args: str) -> Result:
-    return RUNNER.invoke(cli.app, list(args), env={"COLUMNS": "100"})
+    return RUNNER.invoke(app.app, list(args), env={"COLUMNS": "100"})
 
 
 def listed(*args: str) -> dict[str, str]:
@@ -57,7 +58,7 @@ def listed(*args: str) -> dict[str, str]:
 
 
 def test_every_command_with_fields_has_a_listing() -> None:
-    group = typer.main.get_command(cli.app)
+    group = typer.main.get_command(app.app)
     with_fields = {
         name
         for name, command in getattr(group, "commands", {}).items()

@@ -1,7 +1,8 @@
 """Text that cannot be seen: the pinned table of refused characters, and how it is applied.
 
-The table (kzafrica/invisible.py) is checked against Python's unicodedata: exactly when this
-Python's Unicode is the table's, and for every category that cannot have changed otherwise.
+The table (kzafrica/factfile/invisible.py) is checked against Python's unicodedata: exactly
+when this Python's Unicode is the table's, and for every category that cannot have changed
+otherwise.
 """
 
 from __future__ import annotations
@@ -16,8 +17,8 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kzafrica import invisible
-from kzafrica.errors import escape, first_unsafe, visible
+from kzafrica.factfile import invisible
+from kzafrica.factfile.errors import escape, first_unsafe, visible
 
 # The code points of issue #9, each of which once passed validation in a name.
 REPORTED = ["\u061c", "\u00ad", "\U000e0041", "\u180e", "\u034f", "\u206f", "\u3164"]
@@ -153,8 +154,8 @@ def test_visible_leaves_nothing_that_cannot_be_seen(text: str) -> None:
 def test_a_query_path_never_loads_the_table() -> None:
     # ASCII messages and fields are checked without the table or its big expression.
     code = (
-        "import sys; from kzafrica import errors; errors.visible('x\\x1b'); "
-        "errors.first_unsafe('plain'); print('kzafrica.invisible' in sys.modules)"
+        "import sys; from kzafrica.factfile import errors; errors.visible('x\\x1b'); "
+        "errors.first_unsafe('plain'); print('kzafrica.factfile.invisible' in sys.modules)"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
     assert out.stdout.strip() == "False"

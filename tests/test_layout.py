@@ -15,7 +15,8 @@ from helpers import LIST_COMMANDS
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
-from kzafrica import cli, tables
+from kzafrica.cli import app
+from kzafrica.output import tables
 
 RUNNER = CliRunner()
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
@@ -32,13 +33,13 @@ CITED = [[*args, "--cite"] for args in TABLES]
 
 
 def table(args: list[str], width: int) -> str:
-    result = RUNNER.invoke(cli.app, args, env={"COLUMNS": str(width)})
+    result = RUNNER.invoke(app.app, args, env={"COLUMNS": str(width)})
     assert result.exit_code == 0, (args, result.stderr)
     return ANSI.sub("", result.stdout)
 
 
 def records(args: list[str]) -> list[dict[str, Any]]:
-    result = RUNNER.invoke(cli.app, [*args, "--json"])
+    result = RUNNER.invoke(app.app, [*args, "--json"])
     assert result.exit_code == 0, result.stderr
     data: list[dict[str, Any]] = json.loads(result.stdout)
     return data

@@ -19,13 +19,14 @@ import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from kzafrica import invisible, store, yamlsafe
-from kzafrica.dataset import Dataset
-from kzafrica.errors import DataError, Problem
-from kzafrica.models import COLLECTIONS, KINDS
+from kzafrica.factfile import invisible, yamlsafe
+from kzafrica.factfile.dataset import Dataset
+from kzafrica.factfile.errors import DataError, Problem
+from kzafrica.factfile.models import COLLECTIONS, KINDS
+from kzafrica.store import access
 
 FILE = "facts.yaml"
-SHIPPED = store.packaged_facts().read_text(encoding="utf-8")
+SHIPPED = access.packaged_facts().read_text(encoding="utf-8")
 
 # FILE:LINE:COL: rest, on one line; `rest` is `path: message` or just `message`.
 LOCATED = re.compile(r"(?P<file>[^\n]+?):(?P<line>[1-9][0-9]*):(?P<col>[1-9][0-9]*): (?P<rest>.+)")
@@ -96,10 +97,10 @@ def check_rendering(error: DataError) -> None:
 
 
 def problems_of(data: str | bytes, file: str = FILE) -> list[Problem]:
-    """The problems ``store.validate`` reports for ``data`` (which must be invalid)."""
+    """The problems ``access.validate`` reports for ``data`` (which must be invalid)."""
     raw = data.encode("utf-8") if isinstance(data, str) else data
     with pytest.raises(DataError) as info:
-        store.validate(file, raw)
+        access.validate(file, raw)
     assert info.value.file == file
     check_rendering(info.value)
     return info.value.problems
@@ -112,9 +113,9 @@ def only_problem(data: str | bytes) -> Problem:
 
 
 def load_problem(path: str) -> Problem:
-    """The single file-level problem ``store.load`` reports for ``path``."""
+    """The single file-level problem ``access.load`` reports for ``path``."""
     with pytest.raises(DataError) as info:
-        store.load(path)
+        access.load(path)
     check_rendering(info.value)
     assert info.value.file == path
     assert len(info.value.problems) == 1
@@ -126,7 +127,7 @@ def load_problem(path: str) -> Problem:
 
 @functools.cache
 def shipped_facts() -> dict[str, Any]:
-    return store.validate(FILE, SHIPPED.encode("utf-8")).facts
+    return access.validate(FILE, SHIPPED.encode("utf-8")).facts
 
 
 def index_of(collection: str, record_id: str) -> int:
@@ -138,8 +139,8 @@ def index_of(collection: str, record_id: str) -> int:
 
 
 def test_shipped_facts_load() -> None:
-    dataset = store.load(None)
-    assert dataset.source == str(store.packaged_facts())
+    dataset = access.load(None)
+    assert dataset.source == str(access.packaged_facts())
     assert set(dataset.facts) == {"article", *COLLECTIONS}
     assert dataset.kinds == KINDS
     assert dataset.facts["article"]["date"] == "2025-06-03"
@@ -151,7 +152,7 @@ def test_data_file_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: P
     copy = tmp_path / "copy.yaml"
     copy.write_text(SHIPPED.replace("  dateline: Astana", "  dateline: Almaty"), "utf-8")
     monkeypatch.setenv("KZAFRICA_DATA", str(copy))
-    dataset = store.load(None)
+    dataset = access.load(None)
     assert dataset.source == str(copy)
     assert dataset.facts["article"]["dateline"] == "Almaty"
 
@@ -239,7 +240,7 @@ def test_fifo_does_not_hang(tmp_path: Path) -> None:
 
     def run() -> None:
         try:
-            outcome.append(store.load(str(fifo)))
+            outcome.append(access.load(str(fifo)))
         except BaseException as exc:  # reported below, on the main thread
             outcome.append(exc)
 
@@ -249,7 +250,7 @@ def test_fifo_does_not_hang(tmp_path: Path) -> None:
     if worker.is_alive():  # unblock it before failing, so the run can finish
         os.close(os.open(fifo, os.O_WRONLY | os.O_NONBLOCK))
         worker.join(timeout=5)
-        pytest.fail("store.load blocked on a FIFO")
+        pytest.fail("access.load blocked on a FIFO")
     [result] = outcome
     assert isinstance(result, DataError), result
     check_rendering(result)
@@ -257,7 +258,7 @@ def test_fifo_does_not_hang(tmp_path: Path) -> None:
 
 
 def test_size_limit(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
-    monkeypatch.setattr(store, "MAX_BYTES", 100)
+    monkeypatch.setattr(access, "MAX_BYTES", 100)
     path = tmp_path / "big.yaml"
     path.write_bytes(b"#" * 101)
     assert "larger than" in load_problem(str(path)).message
@@ -308,7 +309,7 @@ def test_not_utf8_after_bom() -> None:
 def test_bom_is_accepted(tmp_path: Path) -> None:
     path = tmp_path / "bom.yaml"
     path.write_bytes(b"\xef\xbb\xbf" + SHIPPED.encode("utf-8"))
-    assert store.load(str(path)).facts == shipped_facts()
+    assert access.load(str(path)).facts == shipped_facts()
 
 
 def test_bom_keeps_line_numbers() -> None:
@@ -423,7 +424,7 @@ def test_impossible_unquoted_date() -> None:
 
 def test_unquoted_date_stays_text() -> None:
     text, _ = replace_line(SHIPPED, "  date: '2025-06-03'", "  date: 2025-06-03")
-    assert store.validate(FILE, text.encode()).facts["article"]["date"] == "2025-06-03"
+    assert access.validate(FILE, text.encode()).facts["article"]["date"] == "2025-06-03"
 
 
 BILLION_LAUGHS = """\
@@ -547,7 +548,7 @@ def test_list_where_a_date_goes() -> None:
 @pytest.mark.parametrize("word", ["no", "yes", "on", "off", "n", "y", "No", "NO"])
 def test_norway_problem_names_stay_text(word: str) -> None:
     text, _ = replace_line(SHIPPED, "    name: Benin", f"    name: {word}")
-    countries = store.validate(FILE, text.encode()).facts["countries"]
+    countries = access.validate(FILE, text.encode()).facts["countries"]
     assert countries[index_of("countries", "benin")]["name"] == word
 
 
@@ -587,7 +588,7 @@ def test_leap_day_is_a_date() -> None:
     text, _ = replace_line(
         SHIPPED, "    date: '2024'", "    date: '2024-02-29'", "  - id: trade-2024"
     )
-    trade = store.validate(FILE, text.encode()).facts["trade"]
+    trade = access.validate(FILE, text.encode()).facts["trade"]
     assert trade[index_of("trade", "trade-2024")]["date"] == "2024-02-29"
 
 
@@ -784,7 +785,7 @@ FUZZ = settings(
 def outcome_of(data: bytes) -> None:
     """Validation either gives a Dataset or raises DataError, with well-formed problems."""
     try:
-        dataset = store.validate(FILE, data)
+        dataset = access.validate(FILE, data)
     except DataError as error:
         check_rendering(error)
     else:

@@ -13,7 +13,8 @@ from hypothesis import strategies as st
 from pydantic import ValidationError
 from typer.testing import CliRunner
 
-from kzafrica import cli, dates, models
+from kzafrica.cli import app
+from kzafrica.factfile import dates, models
 
 
 def base() -> dict[str, Any]:
@@ -58,7 +59,7 @@ def visit(**changes: Any) -> dict[str, Any]:
 
 def errors(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
     try:
-        models.Facts.model_validate(data)
+        models.FactsFile.model_validate(data)
     except ValidationError as exc:
         return [(tuple(e["loc"]), e["msg"]) for e in exc.errors()]
     except models.ReferenceProblems as exc:
@@ -136,7 +137,7 @@ def test_remembered_checks_give_the_checks_answers(text: str) -> None:
 
 
 def test_an_unquoted_year_means_the_year() -> None:
-    facts = models.Facts.model_validate({**base(), "visits": [visit(date=2015)]})
+    facts = models.FactsFile.model_validate({**base(), "visits": [visit(date=2015)]})
     assert facts.visits[0].date == "2015"
 
 
@@ -184,7 +185,7 @@ def test_quote_text_must_stand_in_its_evidence() -> None:
 
 
 def test_schema_command_prints_the_models_schema() -> None:
-    result = CliRunner().invoke(cli.app, ["schema"])
+    result = CliRunner().invoke(app.app, ["schema"])
     assert result.exit_code == 0
     schema = json.loads(result.stdout)
     assert schema == models.json_schema()
@@ -246,4 +247,4 @@ def test_every_real_day_round_trips(day: dt.date) -> None:
 
 
 def test_cli_status_choices_are_the_models() -> None:
-    assert {s.value for s in cli.Status} == set(typing.get_args(models.Status))
+    assert {s.value for s in app.Status} == set(typing.get_args(models.Status))

@@ -31,10 +31,10 @@ def test_wheel_contains_the_facts_the_article_and_the_type_marker(wheel: Path) -
         names = set(archive.namelist())
         assert {"kzafrica/facts.yaml", "kzafrica/sources/article.txt", "kzafrica/py.typed"} <= names
         assert archive.read("kzafrica/facts.yaml") == (ROOT / "facts.yaml").read_bytes()
-        # The prevalidated store, so that a first run needs neither pydantic nor PyYAML.
+        # The prevalidated access, so that a first run needs neither pydantic nor PyYAML.
         assert archive.read("kzafrica/facts.db") == (ROOT / "kzafrica" / "facts.db").read_bytes()
         entry_points = next(n for n in names if n.endswith("entry_points.txt"))
-        assert "kzafrica = kzafrica.entry:run" in archive.read(entry_points).decode()
+        assert "kzafrica = kzafrica.cli.entry:run" in archive.read(entry_points).decode()
 
 
 def test_unpacked_wheel_runs_from_another_directory(wheel: Path, tmp_path: Path) -> None:
@@ -69,9 +69,9 @@ def test_the_maintainers_editable_install_reads_the_repository_facts() -> None:
     """After the README's set-up (an editable install), kzafrica reads the repository's own
     facts.yaml, so a maintainer's edit shows at once (the shipped store is then not used:
     tests/test_cache.py shows that an edited facts.yaml is validated instead)."""
-    from kzafrica import store
+    from kzafrica.store import access
 
-    packaged = store.packaged_facts().resolve()
+    packaged = access.packaged_facts().resolve()
     if packaged.parent.parent != ROOT:
         pytest.skip("kzafrica is not installed from this clone in editable mode")
     assert packaged == (ROOT / "facts.yaml").resolve()

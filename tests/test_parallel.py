@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from kzafrica import parallel
+from kzafrica.store import parallel
 
 CORES = parallel.cores  # before the fixture below replaces it
 pytestmark = pytest.mark.skipif(not sys.platform.startswith("linux"), reason="forks on Linux")
@@ -248,7 +248,7 @@ def ended(pid: int) -> bool:
 
 PARENT_KILLED = """
 import os, sys, time
-from kzafrica import parallel
+from kzafrica.store import parallel
 parallel.cores = lambda: 2
 parent, pid_file, how = os.getpid(), sys.argv[1], sys.argv[2]
 def work(n):

@@ -21,11 +21,13 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from typer.testing import CliRunner, Result
 
-from kzafrica import cli, render, store
+from kzafrica.cli import app
+from kzafrica.output import render
+from kzafrica.store import access
 
 RUNNER = CliRunner()
 ENV = {"COLUMNS": "100"}
-FACTS: dict[str, Any] = yaml.safe_load(store.packaged_facts().read_text(encoding="utf-8"))
+FACTS: dict[str, Any] = yaml.safe_load(access.packaged_facts().read_text(encoding="utf-8"))
 ALL_IDS = {r["id"] for value in FACTS.values() if isinstance(value, list) for r in value}
 
 # The autouse fixture of conftest.py gives each test one fresh cache directory, shared by
@@ -38,7 +40,7 @@ PROPERTY = settings(
 
 
 def run(args: list[str]) -> Result:
-    return RUNNER.invoke(cli.app, args, env=ENV)
+    return RUNNER.invoke(app.app, args, env=ENV)
 
 
 def ok_json(args: list[str]) -> Any:

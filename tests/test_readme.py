@@ -13,8 +13,9 @@ import typer
 from helpers import SHIPPED
 from typer.testing import CliRunner
 
-from kzafrica import cli, render
-from kzafrica.models import COLLECTIONS
+from kzafrica.cli import app
+from kzafrica.factfile.models import COLLECTIONS
+from kzafrica.output import render
 
 ROOT = Path(__file__).resolve().parents[1]
 README = (ROOT / "README.md").read_text(encoding="utf-8")
@@ -37,7 +38,7 @@ def test_setup_commands_are_the_ones_ci_runs() -> None:
 
 
 def test_command_reference_matches_help() -> None:
-    group = typer.main.get_command(cli.app)
+    group = typer.main.get_command(app.app)
     assert isinstance(group, typer.core.TyperGroup)
     rows = dict(re.findall(r"^\| `kzafrica (\w+)` \| (.+?) \|$", README, re.M))
     assert set(rows) == set(group.commands)
@@ -48,10 +49,10 @@ def test_command_reference_matches_help() -> None:
 
 def test_every_command_help_has_examples() -> None:
     runner = CliRunner()
-    group = typer.main.get_command(cli.app)
+    group = typer.main.get_command(app.app)
     assert isinstance(group, typer.core.TyperGroup)
     for name in group.commands:
-        result = runner.invoke(cli.app, [name, "--help"], env={"COLUMNS": "100"})
+        result = runner.invoke(app.app, [name, "--help"], env={"COLUMNS": "100"})
         assert result.exit_code == 0, name
         assert "Examples:" in result.stdout, name
         assert f"kzafrica {name}" in result.stdout, name
@@ -82,13 +83,13 @@ def test_every_example_in_the_readme_runs() -> None:
     examples = [shlex.split(line)[1:] for line in lines if line.startswith("kzafrica ")]
     assert len(examples) >= 15
     for args in examples:
-        result = runner.invoke(cli.app, args, env={"COLUMNS": "100"})
+        result = runner.invoke(app.app, args, env={"COLUMNS": "100"})
         assert result.exit_code == 0, (args, result.stderr)
         assert result.stdout.strip(), args
 
 
 def _help_examples() -> list[tuple[str, list[str]]]:
-    group = typer.main.get_command(cli.app)
+    group = typer.main.get_command(app.app)
     assert isinstance(group, typer.core.TyperGroup)
     found = []
     for name, command in group.commands.items():
@@ -104,14 +105,14 @@ def test_every_example_in_every_help_gives_an_answer(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     examples = _help_examples()
-    group = typer.main.get_command(cli.app)
+    group = typer.main.get_command(app.app)
     assert isinstance(group, typer.core.TyperGroup)
     assert {name for name, _ in examples} == set(group.commands)
     monkeypatch.chdir(tmp_path)  # `kzafrica validate my-facts.yaml` reads a copy of the facts
     (tmp_path / "my-facts.yaml").write_text(SHIPPED, encoding="utf-8")
     runner = CliRunner()
     for _name, args in examples:
-        result = runner.invoke(cli.app, args, env={"COLUMNS": "100"})
+        result = runner.invoke(app.app, args, env={"COLUMNS": "100"})
         assert result.exit_code == 0, (args, result.stderr)
         if args[0] == "dump":  # its answer is the file it writes; stdout stays empty
             assert (tmp_path / args[1]).stat().st_size > 0, args

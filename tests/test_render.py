@@ -19,8 +19,9 @@ import yaml
 from helpers import facts_file
 from typer.testing import CliRunner, Result
 
-from kzafrica import cli, render
-from kzafrica.errors import UsageError
+from kzafrica.cli import app
+from kzafrica.factfile.errors import UsageError
+from kzafrica.output import render
 
 RUNNER = CliRunner()
 
@@ -49,7 +50,7 @@ ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(\x07|\x1b\\)")
 
 
 def invoke(*args: str, env: dict[str, str] | None = None) -> Result:
-    result = RUNNER.invoke(cli.app, list(args), env={"COLUMNS": "100", **(env or {})})
+    result = RUNNER.invoke(app.app, list(args), env={"COLUMNS": "100", **(env or {})})
     assert result.exit_code == 0, (args, result.stdout, result.stderr, result.exception)
     assert result.stderr == ""
     return result
@@ -129,7 +130,7 @@ def test_every_registered_format_has_a_checker() -> None:
 
 
 def test_the_cli_offers_exactly_the_registered_formats() -> None:
-    assert [f.value for f in cli.Format] == list(render.FORMATS)
+    assert [f.value for f in app.Format] == list(render.FORMATS)
 
 
 @pytest.mark.parametrize("fmt", list(render.FORMATS))
@@ -354,7 +355,7 @@ def test_csv_header_is_the_same_for_every_filter_and_for_no_match() -> None:
     assert headers.pop().startswith("id,kind,date,end,")
     empty = invoke("quotes", "--speaker", "nobody", "-f", "csv", "--fields", "speaker.name,text")
     assert empty.stdout == "speaker.name,text\n"
-    bad = RUNNER.invoke(cli.app, ["quotes", "--speaker", "nobody", "--fields", "nope"])
+    bad = RUNNER.invoke(app.app, ["quotes", "--speaker", "nobody", "--fields", "nope"])
     assert bad.exit_code == 2
     assert "unknown field 'nope'" in bad.stderr
 

@@ -11,10 +11,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kzafrica import store
+from kzafrica.store import access
 
-# The third-party packages, and the table of every country's names (kzafrica.country_names).
-HEAVY = ("pydantic", "yaml", "rich", "pycountry", "kzafrica.country_names")
+# The third-party packages, and the table of every country's names (kzafrica.answers.country_names).
+HEAVY = ("pydantic", "yaml", "rich", "pycountry", "kzafrica.answers.country_names")
 # Reported by an exit handler: main() ends the process itself, and runs exit handlers first.
 PROBE = """
 import atexit, sys
@@ -22,7 +22,7 @@ def report():
     loaded = sorted(m for m in HEAVY if m in sys.modules)
     sys.stderr.write("LOADED " + " ".join(loaded) + "\\n")
 atexit.register(report)
-from kzafrica.cli import main
+from kzafrica.cli.app import main
 sys.argv = ["kzafrica", *sys.argv[1:]]
 main()
 """.replace("HEAVY", repr(HEAVY))
@@ -46,7 +46,7 @@ def test_a_json_query_imports_nothing_heavy_even_the_first(tmp_path: Path) -> No
 
 def test_a_data_file_validates_once(tmp_path: Path) -> None:
     facts = tmp_path / "facts.yaml"
-    facts.write_bytes(store.packaged_facts().read_bytes())
+    facts.write_bytes(access.packaged_facts().read_bytes())
     first = loaded(tmp_path, "--data", str(facts), "visits", "--json")
     assert "pydantic" in first  # the first run validates and fills the cache
     assert "yaml" not in first  # with the fast reader: a file in the usual layout
@@ -70,7 +70,7 @@ def test_the_name_table_only_for_a_country_outside_the_fact_base(tmp_path: Path)
         assert loaded(tmp_path, "visits", "--country", fact_base, "--json") == set()
     # Any other country needs the table (its display name too), never pycountry.
     assert loaded(tmp_path, "visits", "--country", "DR Congo", "--json") == {
-        "kzafrica.country_names"
+        "kzafrica.answers.country_names"
     }
 
 
@@ -90,10 +90,10 @@ def test_start_up_annotations_are_objects_where_they_are_read(tmp_path: Path) ->
         "            continue\n"
         "        tuples = any(isinstance(v, type) and issubclass(v, tuple) and v.__module__ == name"
         " and hasattr(v, '_fields') for v in vars(module).values())\n"
-        "        if name == 'kzafrica.cli' or tuples:\n"
+        "        if name == 'kzafrica.cli.app' or tuples:\n"
         "            print(name, 'annotations' in vars(module), file=sys.stderr)\n"
         "atexit.register(report)\n"
-        "from kzafrica.cli import main\n"
+        "from kzafrica.cli.app import main\n"
         "sys.argv = ['kzafrica', 'visits', '--country', 'Rwanda', '--json']\n"
         "main()\n"
     )
@@ -102,5 +102,5 @@ def test_start_up_annotations_are_objects_where_they_are_read(tmp_path: Path) ->
         [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
     )
     read = dict(line.split() for line in done.stderr.splitlines())
-    assert {"kzafrica.cli", "kzafrica.render", "kzafrica.dataset"} <= set(read)
+    assert {"kzafrica.cli.app", "kzafrica.output.render", "kzafrica.factfile.dataset"} <= set(read)
     assert [module for module, strings in read.items() if strings == "True"] == []

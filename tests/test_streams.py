@@ -23,7 +23,9 @@ import pytest
 import yaml
 from typer.testing import CliRunner
 
-from kzafrica import __version__, cli, render
+from kzafrica import __version__
+from kzafrica.cli import app
+from kzafrica.output import render
 
 SCRIPT = shutil.which("kzafrica", path=str(Path(sys.executable).parent))
 # Settings of the developer's own terminal that must not leak into these tests.
@@ -353,10 +355,10 @@ def interrupt(cache: str, args: list[str], delay: float) -> tuple[int, bytes, li
         assert process.stderr is not None
         before = b""
         while not any(
-            line.split(b"|")[-1].strip() == b"kzafrica.entry" for line in before.splitlines()
+            line.split(b"|")[-1].strip() == b"kzafrica.cli.entry" for line in before.splitlines()
         ):
             line = process.stderr.readline()
-            assert line, f"ended before importing kzafrica.entry: {before!r}"
+            assert line, f"ended before importing kzafrica.cli.entry: {before!r}"
             before += line
         time.sleep(delay)
         process.send_signal(signal.SIGINT)
@@ -438,8 +440,8 @@ def test_ctrl_c_in_a_finalizer_still_ends_the_run(cache: str) -> None:
     "Exception ignored" and carry on."""
     program = (
         "import sys\n"
-        "from kzafrica import cli\n"
-        "sys.unraisablehook = cli._unraisable\n"
+        "from kzafrica.cli import app\n"
+        "sys.unraisablehook = app._unraisable\n"
         "class Finalized:\n"
         "    def __del__(self):\n"
         "        raise KeyboardInterrupt\n"
@@ -488,7 +490,7 @@ def test_every_answer_is_written_whole_before_the_process_ends(
         quiet(done.stderr)
         assert done.returncode == 0, done.stderr
         written = out.read_bytes() if redirect else done.stdout
-        expected = CliRunner().invoke(cli.app, args, env={"COLUMNS": "100"}).stdout_bytes
+        expected = CliRunner().invoke(app.app, args, env={"COLUMNS": "100"}).stdout_bytes
         assert written == expected, args
         assert len(written) > 1000
 
@@ -509,7 +511,7 @@ def test_exit_handlers_still_run(cache: str) -> None:
     probe = (
         "import atexit, sys\n"
         "atexit.register(lambda: sys.stderr.write('handler ran\\n'))\n"
-        "from kzafrica.cli import main\n"
+        "from kzafrica.cli.app import main\n"
         "sys.argv = ['kzafrica', 'trade', '--json']\n"
         "main()\n"
     )
@@ -522,9 +524,9 @@ def test_exit_handlers_still_run(cache: str) -> None:
 
 
 def test_the_codes_here_are_the_documented_ones() -> None:
-    assert {0, 1, 2, OUTPUT_ERROR, INTERRUPTED, PIPE_CLOSED} == set(cli.EXIT_CODES)
+    assert {0, 1, 2, OUTPUT_ERROR, INTERRUPTED, PIPE_CLOSED} == set(app.EXIT_CODES)
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     table = readme.split("Exit codes")[1].split("\n\n")[1]
     assert [int(code) for code in re.findall(r"^\| `(\d+)` \|", table, re.M)] == list(
-        cli.EXIT_CODES
+        app.EXIT_CODES
     )

@@ -24,7 +24,8 @@ from helpers import LIST_COMMANDS
 from rich.cells import cell_len
 from typer.testing import CliRunner
 
-from kzafrica import cli, store
+from kzafrica.cli import app
+from kzafrica.store import access
 
 KZAFRICA = Path(sys.executable).parent / "kzafrica"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
@@ -120,7 +121,7 @@ def test_runs_from_another_directory(cache: str, tmp_path: Path) -> None:
     assert checked.stdout.startswith(b"ok: ")
     mine = tmp_path / "mine.yaml"
     mine.write_text(
-        store.packaged_facts()
+        access.packaged_facts()
         .read_text(encoding="utf-8")
         .replace("name: Murat Nurtleu", "name: M. Nurtleu"),
         encoding="utf-8",
@@ -281,7 +282,7 @@ TERMINALS = [
 )
 def test_tables_stay_within_the_width(width: int, terminal: dict[str, str]) -> None:
     for args in TABLES:
-        result = RUNNER.invoke(cli.app, args, env={"COLUMNS": str(width), **terminal})
+        result = RUNNER.invoke(app.app, args, env={"COLUMNS": str(width), **terminal})
         assert result.exit_code == 0, (args, result.stderr)
         plain = ANSI.sub("", result.stdout)
         assert "\x1b" not in plain
@@ -315,11 +316,11 @@ def test_forced_colour_never_reaches_json(cache: str) -> None:
 def test_markup_data_at_forty_columns(tmp_path: Path) -> None:
     markup = "[bold red]x[/] [link=http://x]y[/link] [/bold] :thumbs_up:"
     data = tmp_path / "facts.yaml"
-    text = store.packaged_facts().read_text(encoding="utf-8")
+    text = access.packaged_facts().read_text(encoding="utf-8")
     data.write_text(text.replace("name: Paul Kagame", f"name: '{markup}'"), encoding="utf-8")
     for args in (["people"], ["show", "paul-kagame"], ["visits"], ["summary"]):
         result = RUNNER.invoke(
-            cli.app, ["--data", str(data), *args], env={"COLUMNS": "40", "FORCE_COLOR": "1"}
+            app.app, ["--data", str(data), *args], env={"COLUMNS": "40", "FORCE_COLOR": "1"}
         )
         assert result.exit_code == 0, result.stderr
         plain = ANSI.sub("", result.stdout)

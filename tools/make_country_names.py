@@ -1,4 +1,5 @@
-"""Generate kzafrica/country_names.py: every ISO 3166-1 country under the names newspapers use.
+"""Generate kzafrica/answers/country_names.py: every ISO 3166-1 country under the names
+newspapers use.
 
     python tools/make_country_names.py           # rewrite the table from the installed sources
     python tools/make_country_names.py --check   # exit 1 if the table differs from them
@@ -13,7 +14,7 @@ The sources are the versions pinned in pyproject.toml's test extra (``pip instal
   and only from an entry that shares a name with pycountry's country of the same code
   (so its 'Wales' entry, coded GB, is left out).
 
-Names are compared by kzafrica.countries.key, the rule the lookup uses. A key that the
+Names are compared by kzafrica.answers.countries.key, the rule the lookup uses. A key that the
 sources give to two countries is an error. Variants derived here ('Republic of' added,
 taken away or put after a comma, 'Congo, The Democratic Republic of the' turned round, a
 bracket left out)
@@ -37,9 +38,9 @@ from typing import NamedTuple
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))  # run from a checkout: the folding rule is the package's
 
-from kzafrica.countries import key  # noqa: E402
+from kzafrica.answers.countries import key  # noqa: E402
 
-TABLE = ROOT / "kzafrica" / "country_names.py"
+TABLE = ROOT / "kzafrica" / "answers" / "country_names.py"
 SOURCES = ("pycountry", "countryinfo")
 _REPUBLIC = "republic "  # key("Republic of the ...") starts so; 'of' and 'the' fold away
 
@@ -191,7 +192,7 @@ def _word_runs(names: dict[str, str]) -> dict[str, set[str]]:
 
 
 def render(table: Table) -> str:
-    """The text of kzafrica/country_names.py.
+    """The text of kzafrica/answers/country_names.py.
 
     The names are one string of 'CODE key' lines, grouped by country, parsed on import:
     Python compiles that several times faster than a dict display of 1,600 entries, which
@@ -219,7 +220,7 @@ def render(table: Table) -> str:
         "after a comma; inverted names turned round; brackets left out.",
         *textwrap.wrap(f"Derived but ambiguous, so left out: {left_out}.", 88),
         "",
-        "NAMES: kzafrica.countries.key() of each name or code -> ISO 3166-1 alpha-2 code.",
+        "NAMES: kzafrica.answers.countries.key() of each name or code -> ISO 3166-1 alpha-2 code.",
         "DISPLAY: alpha-2 code -> English name for messages (pycountry's common name or name).",
         '"""',
         "",

@@ -1,0 +1,98 @@
+"""The article read against the fact base: which spans the records cite, which sentences
+no record cites, and the paragraph around an excerpt. Pure functions, no printing.
+
+Everything here reads the locations that validation stored (``evidence_at``); nothing
+searches the article again. A sentence counts as cited when an excerpt of some record
+overlaps it; the sentences are those of :func:`kzafrica.factfile.excerpts.sentences`.
+"""
+
+from __future__ import annotations
+
+from typing import Any, NamedTuple
+
+from kzafrica.factfile import excerpts
+from kzafrica.factfile.errors import DataError, Problem
+from kzafrica.factfile.excerpts import Span
+from kzafrica.store.factbase import FactBase, Record
+
+
+class Sentence(NamedTuple):
+    """A sentence of the article and the records that cite it."""
+
+    span: Span
+    text: str
+    line: int
+    cited_by: list[str]
+
+    def as_json(self) -> Record:
+        return {
+            "start": self.span.start,
+            "end": self.span.end,
+            "line": self.line,
+            "text": self.text,
+            "cited_by": self.cited_by,
+        }
+
+
+def article_text(facts: FactBase) -> str:
+    """The shipped article the fact base names, or DataError saying it is missing."""
+    source = facts.article.get("source")
+    text = excerpts.shipped(source)
+    if text is None:
+        raise DataError(facts.source, [Problem(f"no shipped article named {source!r}")])
+    return text
+
+
+def marks(facts: FactBase) -> list[Span]:
+    """Every span the fact base cites: the records' excerpts and the article's own (the
+    dateline that gives its date)."""
+    return excerpts.spans_of(facts.article) + [span for _, span in citations(facts)]
+
+
+def citations(facts: FactBase) -> list[tuple[str, Span]]:
+    """(record id, span) for every excerpt of every record."""
+    out = []
+    for _, record in facts.all():
+        out += [(record["id"], span) for span in excerpts.spans_of(record)]
+    return out
+
+
+def sentences(facts: FactBase, text: str) -> list[Sentence]:
+    """Every sentence of the article with the ids of the records that cite it."""
+    cited = citations(facts)
+    out = []
+    for span in excerpts.sentences(text):
+        ids = list(dict.fromkeys(i for i, at in cited if at.overlaps(span)))
+        out.append(
+            Sentence(span, text[span.start : span.end], excerpts.line_of(text, span.start), ids)
+        )
+    return out
+
+
+def coverage_line(found: list[Sentence]) -> str:
+    """How many sentences some record cites, in one line."""
+    cited = sum(1 for s in found if s.cited_by)
+    total = len(found)
+    share = f" ({100 * cited // total}%)" if total else ""
+    rest = total - cited
+    hint = f"; kzafrica article --uncited lists the other {rest}" if rest else ""
+    return f"Cited: {cited} of {total} sentences{share} by at least one record{hint}."
+
+
+def context(text: str, span: Span) -> Span:
+    """The paragraph that holds ``span`` (several, if the excerpt runs across them)."""
+    around = [p for p in excerpts.paragraphs(text) if p.overlaps(span)]
+    if not around:
+        return span
+    return Span(around[0].start, around[-1].end)
+
+
+def contexts(record: Record, text: str) -> list[dict[str, Any]]:
+    """For each excerpt of a record, its paragraph: ``{start, end, text}``."""
+    out = []
+    for span in excerpts.spans_of(record):
+        around = context(text, span)
+        out.append(
+            {"start": around.start, "end": around.end, "text": text[around.start : around.end]}
+        )
+    return out

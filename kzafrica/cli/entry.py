@@ -1,0 +1,40 @@
+"""The ``kzafrica`` command's entry point: Ctrl-C is handled from this module's first lines on.
+
+The console script and ``python -m kzafrica`` import this module, not kzafrica.cli.app: importing
+the command line (Typer and Click) is most of a run, and an interrupt during those imports
+would otherwise end in a KeyboardInterrupt traceback through site-packages. Until a command
+runs, and again after it, there is nothing to clean up, so an interrupt ends the process at
+once; kzafrica.cli.app takes Ctrl-C over while a command runs.
+"""
+
+import gc
+import os  # loaded with the interpreter: nothing to wait for
+
+# Start-up creates only objects that live as long as the process (modules, classes, the
+# command's parameters): collecting garbage among them is wasted work, a tenth of a short
+# run. kzafrica.cli.app turns the collector back on before a command runs.
+gc.disable()
+
+INTERRUPTED = 130  # the code a shell gives a process that Ctrl-C ended
+
+
+def _interrupted(signum: int = 2, frame: object = None) -> None:
+    try:  # the raw descriptor: this may run in the middle of any other write
+        os.write(2, b"kzafrica: interrupted\n")
+    finally:  # stderr closed or full too: the exit code says it
+        os._exit(INTERRUPTED)
+
+
+try:
+    import signal  # a few ms on a first run: an interrupt meanwhile is caught below
+
+    signal.signal(signal.SIGINT, _interrupted)
+except KeyboardInterrupt:
+    _interrupted()
+
+
+def run() -> None:
+    """Run the command line with the process's arguments; exits with its code."""
+    from kzafrica.cli.app import main
+
+    main()

@@ -1,0 +1,224 @@
+"""What each output field means: the list `--fields` prints when it is given no value, and
+the column descriptions of the SQLite dump, both from the models' own field docs.
+
+A field the models leave undescribed gets a plain description here, and every description
+says the shape of the value where the name does not (a reference is ``{id, name}``, a
+choice lists its values). Imports the models, so pydantic: never on a query's path.
+"""
+
+from __future__ import annotations
+
+import types
+import typing
+from typing import Any, Literal, NamedTuple
+
+from pydantic import BaseModel
+
+from kzafrica.factfile.models import COLLECTIONS, KINDS, REFERENCES
+
+# Output fields that are not model fields.
+KIND = "The record kind"
+EVIDENCE_AT = "Where each excerpt is in the article: a list of {start, end} character offsets."
+EVIDENCE = "Verbatim excerpts of the article that state this record."
+
+# Plain descriptions for fields the models leave undescribed, by name.
+_PLAIN = {
+    "name": "The name, as the article gives it.",
+    "date": "ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD.",
+    "country": "The country.",
+    "organization": "The organization.",
+    "place": "The city.",
+    "aliases": "Other names the article uses.",
+    "destination": "The country visited.",
+    "people": "The people taking part.",
+    "countries": "The countries concerned.",
+    "organizations": "The organizations concerned.",
+    "subject": "What it is about.",
+    "amount": "The sum, with the article's qualifier and words.",
+    "count": "How many.",
+    "description": "The article's own words on it.",
+    "member": "The member country.",
+    "owner": "The organization preparing it.",
+    "value": "The number.",
+    "supported_by": "Who supported it, in the article's words.",
+    "announced_by": "The person who spoke of it.",
+    "named_by": "The person who named it.",
+    "speaker": "Who said it.",
+    "occasion": "The event it was said at.",
+}
+
+# Which collections each command lists, and the fields it adds to them.
+_DATED = tuple(key for key, model in COLLECTIONS.items() if "date" in model.model_fields)
+_SHOW_EXTRA = {
+    "references": "The records this one refers to: [{field, id, kind, name}].",
+    "referenced_by": "The records that refer to this one: [{id, kind, name}].",
+}
+# Given only with --since/--until.
+_WINDOWED = {
+    "in_window": "With --since/--until: 'certain' when the record falls inside the window,"
+    " 'possible' when its date is approximate or sticks out of it."
+}
+COMMANDS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
+    "visits": (("visits",), _WINDOWED),
+    "trade": (("trade",), _WINDOWED),
+    "exports": (("goods",), {}),
+    "imports": (("goods",), {}),
+    "people": (("people",), {}),
+    "quotes": (("quotes",), {}),
+    "countries": (("countries",), {"records": "How many other records mention the country."}),
+    "orgs": (("organizations", "memberships", "strategies"), {}),
+    "missions": (("missions",), {}),
+    "events": (_DATED, _WINDOWED),
+    "search": (
+        tuple(COLLECTIONS),
+        {"matched": "The fields that hold the text searched for (dotted paths)."},
+    ),
+    "statements": (("statements",), {}),
+    "areas": (("areas",), {}),
+    "initiatives": (("initiatives",), {}),
+    "figures": (("figures",), {}),
+    "places": (("places",), {}),
+    "show": (tuple(COLLECTIONS), _SHOW_EXTRA),
+}
+SUMMARY = {
+    "article": "The article: {date, dateline, source, evidence, evidence_at}.",
+    "counts": "How many records of each kind: {countries: N, ...}.",
+    "trade": "Trade by year: [{id, date, value, currency, qualifier, as_stated}].",
+    "latest": "The latest events held: [{id, kind, date, end, name}].",
+    "upcoming": "Events still to come: [{id, kind, date, end, name}].",
+}
+
+
+class Field(NamedTuple):
+    """One output field: its name, what it means, and the kinds of record that have it
+    with that meaning (empty when every record the command lists has it). A field that
+    means different things in different kinds (``type``) comes once per meaning."""
+
+    name: str
+    description: str
+    only: tuple[str, ...] = ()
+
+
+def meaning(model: type[BaseModel], name: str) -> str:
+    """What field ``name`` of ``model`` means, from the model (or plainly, where it is
+    silent), without the shape of its value."""
+    return model.model_fields[name].description or _PLAIN.get(name, "")
+
+
+def describe(model: type[BaseModel], name: str) -> str:
+    """One line saying what field ``name`` of ``model`` holds, and in what shape as output."""
+    refs = REFERENCES.get(_key(model), {})
+    if name in refs:
+        one = "{id, name, code}" if refs[name] == "country" else "{id, name}"
+        shape = f"a list of {one}" if is_list(model, name) else one
+    else:
+        shape = _shape(model.model_fields[name].annotation)
+    return with_shape(meaning(model, name), shape)
+
+
+def with_shape(said: str, shape: str) -> str:
+    """A description and the shape of the value, as one sentence."""
+    if not shape:
+        return said
+    return f"{said.rstrip('.')} ({shape})." if said else f"{shape[0].upper()}{shape[1:]}."
+
+
+def is_list(model: type[BaseModel], name: str) -> bool:
+    """Whether field ``name`` of ``model`` holds a list."""
+    return typing.get_origin(_bare(model.model_fields[name].annotation)) is list
+
+
+def choices(model: type[BaseModel], name: str) -> list[str]:
+    """The values a field may take, for a field with a fixed set of them; else none."""
+    bare = _bare(model.model_fields[name].annotation)
+    return [str(v) for v in typing.get_args(bare)] if typing.get_origin(bare) is Literal else []
+
+
+def shape(model: type[BaseModel], name: str) -> str:
+    """The shape of a field's value where its name does not say it ('' for text)."""
+    return _shape(model.model_fields[name].annotation)
+
+
+def fields(command: str) -> list[Field]:
+    """The fields of the records a command prints, in output order."""
+    if command == "summary":
+        return [Field(name, text) for name, text in SUMMARY.items()]
+    if command not in COMMANDS:
+        return []
+    keys, extra = COMMANDS[command]
+    kinds = [KINDS[key] for key in keys]
+    # name -> description -> the kinds whose field it describes
+    meanings: dict[str, dict[str, list[str]]] = {
+        "id": {describe(COLLECTIONS[keys[0]], "id"): kinds},
+        "kind": {f"{KIND}: {_choice(kinds)}.": kinds},
+    }
+    for key in keys:
+        model = COLLECTIONS[key]
+        for name in model.model_fields:
+            if name not in ("id", "evidence", "occurrences"):
+                text = describe(model, name)
+                meanings.setdefault(name, {}).setdefault(text, []).append(KINDS[key])
+    pins = describe(COLLECTIONS[keys[0]], "occurrences") + " Given only where set."
+    for name, text in {
+        "occurrences": pins,
+        "evidence_at": EVIDENCE_AT,
+        **extra,
+        "evidence": EVIDENCE,
+    }.items():
+        meanings[name] = {text: kinds}
+    return [
+        Field(name, text, () if len(having) == len(kinds) else tuple(having))
+        for name, texts in meanings.items()
+        for text, having in texts.items()
+    ]
+
+
+def listing(command: str) -> str:
+    """The text `--fields` prints with no value: every field with what it means."""
+    rows = fields(command)
+    if not rows:
+        return f"kzafrica {command}: no field list; its --json output shows every field.\n"
+    width = max(len(row.name) for row in rows) + 2
+    lines = [f"Fields of kzafrica {command} for --fields a,b,c (a.b reaches into an object):"]
+    for index, row in enumerate(rows):
+        only = f" [{', '.join(row.only)} only]" if row.only else ""
+        again = index and rows[index - 1].name == row.name  # another meaning of one field
+        lines.append(f"  {('' if again else row.name).ljust(width)}{row.description}{only}")
+    return "\n".join(lines) + "\n"
+
+
+def _choice(values: list[str]) -> str:
+    return " or ".join(values) if len(values) <= 2 else "one of " + ", ".join(values)
+
+
+def _key(model: type[BaseModel]) -> str:
+    return next((key for key, m in COLLECTIONS.items() if m is model), "")
+
+
+def _bare(annotation: Any) -> Any:
+    """``annotation`` without ``| None``."""
+    args = typing.get_args(annotation)
+    if isinstance(annotation, types.UnionType) or typing.get_origin(annotation) is typing.Union:
+        rest = [a for a in args if a is not type(None)]
+        return rest[0] if len(rest) == 1 else annotation
+    return annotation
+
+
+def _shape(annotation: Any) -> str:
+    """The shape of a value, where its name does not say it."""
+    bare = _bare(annotation)
+    origin = typing.get_origin(bare)
+    if origin is typing.Annotated:
+        return _shape(typing.get_args(bare)[0])
+    if origin is Literal:
+        return _choice([str(v) for v in typing.get_args(bare)])
+    if bare is bool:
+        return "true or false"
+    if bare is int:
+        return "a whole number"
+    if origin is list:
+        inner = _shape(typing.get_args(bare)[0])
+        return f"a list of {inner}" if inner else "a list of text"
+    if isinstance(bare, type) and issubclass(bare, BaseModel):
+        return "{" + ", ".join(bare.model_fields) + "}"
+    return ""

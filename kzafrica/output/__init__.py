@@ -1,0 +1,1 @@
+"""Output: the formats every answer is written in, and the tables people read."""

@@ -1,0 +1,1 @@
+"""The store: validated facts in SQLite (shipped, cached, dumped), and how they are opened."""

@@ -1,0 +1,171 @@
+"""Where validated stores of ``--data`` files are kept, and the rules that make them safe.
+
+An entry is named by a key over everything that can change the validated result: the
+file's bytes, every module of kzafrica, the shipped article, and the installed versions of
+pydantic, pydantic-core and PyYAML. It is used only from a directory that is the user's own
+and not writable by anyone else, and only if it is a regular file of the user's, no
+symlink, of sane size; anything else is ignored and, where that is safe, removed. New
+entries are written to a file created exclusively (never through a symlink) and renamed
+into place, so a reader never sees half an entry and an interrupted write leaves nothing.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import stat
+import time
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import BinaryIO
+
+ENV_NO_CACHE = "KZAFRICA_NO_CACHE"
+MAX_ENTRY_BYTES = 1024 * 1024 * 1024  # a store of the largest facts file is far smaller
+_PACKAGE_DIR = Path(__file__).parents[1]  # kzafrica/
+_DEPENDENCIES = ("pydantic", "pydantic_core", "yaml")
+
+
+def directory(notes: list[str]) -> Path | None:
+    """The cache directory, created private if missing; None where it must not be used.
+
+    ``notes`` gets one line saying why the cache is not used, for ``--verbose``.
+    """
+    if os.environ.get(ENV_NO_CACHE):
+        return None
+    base = os.environ.get("XDG_CACHE_HOME") or ""
+    if not os.path.isabs(base):  # the XDG spec says to ignore relative paths
+        home = os.environ.get("HOME") or ""
+        if not os.path.isabs(home):  # a relative or missing HOME: never the current folder
+            notes.append("no cache: HOME is not set to an absolute path")
+            return None
+        base = os.path.join(home, ".cache")
+    folder = Path(base) / "kzafrica"
+    try:
+        os.makedirs(base, mode=0o700, exist_ok=True)
+        with contextlib.suppress(FileExistsError):
+            os.mkdir(folder, mode=0o700)
+        info = os.lstat(folder)
+    except OSError as exc:
+        notes.append(f"no cache: cannot use {folder}: {exc.strerror}")
+        return None
+    if not stat.S_ISDIR(info.st_mode):
+        notes.append(f"no cache: {folder} is not a directory")
+        return None
+    if info.st_uid != os.getuid() or info.st_mode & 0o022:
+        notes.append(
+            f"no cache: {folder} is not private (owned by another user, or group- or"
+            " world-writable); validating without caching"
+        )
+        return None
+    return folder
+
+
+def key(data: Iterator[bytes], prefix: str = "") -> str:
+    """The entry name for a facts file whose bytes ``data`` yields, in chunks."""
+    import hashlib  # OpenSSL's SHA-256: the fastest on big files, needed only for --data
+
+    digest = hashlib.sha256(prefix.encode())
+    for module in sorted(_PACKAGE_DIR.rglob("*.py")):  # any module may change the result
+        name = module.relative_to(_PACKAGE_DIR).as_posix()
+        digest.update(name.encode() + b"\0" + module.read_bytes())
+    for name in sorted(os.listdir(_PACKAGE_DIR / "sources")):
+        digest.update(name.encode() + b"\0" + (_PACKAGE_DIR / "sources" / name).read_bytes())
+    digest.update(_dependency_versions().encode())
+    for chunk in data:
+        digest.update(chunk)
+    return digest.hexdigest()
+
+
+def _dependency_versions() -> str:
+    """The installed distributions of the validating libraries, by their dist-info names
+    (``pydantic-2.14.4.dist-info``): reading them costs no import."""
+    from importlib.util import find_spec
+
+    found = []
+    for module in _DEPENDENCIES:
+        spec = find_spec(module)
+        where = os.path.dirname(os.path.dirname(spec.origin)) if spec and spec.origin else ""
+        with contextlib.suppress(OSError):
+            lowered = module.lower().replace("yaml", "pyyaml")
+            found += sorted(
+                name
+                for name in os.listdir(where)
+                if name.lower().startswith(lowered + "-") and name.endswith(".dist-info")
+            )
+    return "\n".join(found)
+
+
+def entry(folder: Path, name: str) -> Path | None:
+    """The entry file if it may be read: a regular file of the user's, of sane size.
+
+    Anything else in its place is removed where that is safe (a file or a link, never a
+    directory) and None returned, so that the facts are validated again.
+    """
+    path = _path(folder, name)
+    try:
+        info = os.lstat(path)
+    except OSError:
+        return None
+    if (
+        stat.S_ISREG(info.st_mode)
+        and info.st_uid == os.getuid()
+        and 0 < info.st_size <= MAX_ENTRY_BYTES
+    ):
+        return path
+    discard(path)
+    return None
+
+
+def discard(path: Path) -> None:
+    """Remove a bad entry, unless it is a directory (whose contents are not ours to judge)."""
+    with contextlib.suppress(OSError):
+        if not stat.S_ISDIR(os.lstat(path).st_mode):
+            os.unlink(path)
+
+
+def write(folder: Path, name: str, fill: Callable[[str], None]) -> Path:
+    """Create an entry and return its path: ``fill`` writes the store at a fresh private
+    path, which is then renamed into place. Failures leave no entry and no temporary file;
+    an interruption (Ctrl-C) removes the temporary file and goes on interrupting."""
+    import tempfile
+
+    _prune(folder)
+    fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".db", dir=folder)  # O_EXCL, 0600
+    os.close(fd)
+    try:
+        fill(temp)
+        path = _path(folder, name)
+        os.replace(temp, path)
+    except BaseException:
+        with contextlib.suppress(OSError):
+            os.unlink(temp)
+        raise
+    return path
+
+
+def _path(folder: Path, name: str) -> Path:
+    return folder / f"{name}.db"
+
+
+def _prune(folder: Path, keep_days: float = 30.0, temp_hours: float = 1.0) -> None:
+    """Drop entries unused for a month (edits would pile up copies) and temporary files
+    that a killed run left behind."""
+    now = time.time()
+    with contextlib.suppress(OSError), os.scandir(folder) as entries:
+        for item in entries:
+            with contextlib.suppress(OSError):
+                info = item.stat(follow_symlinks=False)
+                if item.name.startswith(".tmp-"):
+                    stale = info.st_mtime < now - temp_hours * 3600
+                elif item.name.endswith((".db", ".json")):
+                    stale = max(info.st_atime, info.st_mtime) < now - keep_days * 86400
+                else:
+                    continue
+                if stale and not stat.S_ISDIR(info.st_mode):
+                    os.unlink(item.path)
+
+
+def chunks(handle: BinaryIO, size: int = 1 << 20) -> Iterator[bytes]:
+    """A file's bytes in chunks, so that hashing a big file holds only one chunk."""
+    while block := handle.read(size):
+        yield block

@@ -1,0 +1,128 @@
+"""`kzafrica dump FILE`: the whole fact base in one file, for other tools.
+
+``FILE.db`` or ``FILE.sqlite``: a SQLite database of browsing tables (see
+:mod:`kzafrica.store.dump_tables`) beside the indexed store's own ``kz_`` tables (written by
+:mod:`kzafrica.store.sqlite_store`, the writer of the cache and of the shipped store), with
+Datasette metadata beside it as ``FILE.metadata.json``. ``FILE.json``: one JSON object,
+every record in the form the query commands print.
+
+Each file is written to a temporary file in the same folder, created exclusively, and
+renamed over FILE only once complete (``os.replace``), so FILE is never seen half written;
+the temporary file is removed on any failure, Ctrl-C included. An existing file is
+replaced only with ``force``.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import sqlite3
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+from kzafrica.factfile.dataset import Dataset
+from kzafrica.factfile.errors import UsageError
+from kzafrica.store import sqlite_store
+from kzafrica.store.dump_tables import datasette_metadata, write_browse_tables
+from kzafrica.store.factbase import FactBase
+
+SQLITE = (".db", ".sqlite")
+DUMP_KEY = "dump"  # the kz_ tables' key: a dump is for reading, never served as a cache
+JSON = (".json",)
+
+
+def outputs(target: str) -> list[Path]:
+    """The files a dump to ``target`` writes: FILE, and for SQLite its metadata."""
+    path = Path(target)
+    suffix = path.suffix.lower()
+    if suffix in SQLITE:
+        return [path, path.with_name(path.stem + ".metadata.json")]
+    if suffix in JSON:
+        return [path]
+    raise UsageError(
+        f"cannot tell the format of {target}: name the file .db or .sqlite (SQLite) or .json"
+    )
+
+
+def dump(dataset: Dataset, article_text: str, target: str, *, force: bool = False) -> list[Path]:
+    """Write the fact base to ``target`` (and its metadata); return the files written."""
+    files = outputs(target)
+    for path in files:
+        if path.is_dir():
+            raise UsageError(f"{path} is a folder; name a file to write")
+        if not force and os.path.lexists(path):
+            raise UsageError(f"{path} exists; add --force to replace it")
+    try:
+        if len(files) == 1:
+            with _staged(files[0]) as temp:
+                _write_json(temp, everything(FactBase(dataset)))
+        else:
+            # Both files complete before either replaces anything.
+            with _staged(files[0]) as temp_db, _staged(files[1]) as temp_meta:
+                _write_sqlite(temp_db, dataset, article_text)
+                _write_json(temp_meta, datasette_metadata(dataset, files[0].stem))
+    except OSError as exc:
+        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+    except sqlite3.Error as exc:
+        raise UsageError(f"cannot write {target}: {exc}") from None
+    return files
+
+
+def everything(facts: FactBase) -> dict[str, Any]:
+    """The whole fact base as one object: the article, then each collection's records in
+    the form the query commands print."""
+    out: dict[str, Any] = {"article": facts.article}
+    for key in facts.collections:
+        out[key] = [facts.expand(key, record) for record in facts.records(key)]
+    return out
+
+
+def count(dataset: Dataset) -> int:
+    """How many records a fact base holds."""
+    return sum(len(v) for k, v in dataset.facts.items() if k != "article" and isinstance(v, list))
+
+
+def _write_sqlite(path: Path, dataset: Dataset, article_text: str) -> None:
+    conn = sqlite3.connect(path, isolation_level=None)  # transactions by hand
+    try:
+        conn.execute("BEGIN")
+        # The same writer as the cache and the shipped store, then the browsing tables.
+        sqlite_store.write(conn, dataset, DUMP_KEY)
+        write_browse_tables(conn, dataset, article_text)
+        conn.execute("COMMIT")
+    finally:
+        conn.close()
+
+
+def _write_json(path: Path, data: Any) -> None:
+    with open(path, "w", encoding="utf-8") as handle:
+        json.dump(data, handle, ensure_ascii=False, indent=2)
+        handle.write("\n")
+        handle.flush()
+        os.fsync(handle.fileno())
+
+
+@contextlib.contextmanager
+def _staged(path: Path) -> Iterator[Path]:
+    """A new temporary file beside ``path`` that replaces it when the block succeeds and
+    is removed whatever happens."""
+    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        os.chmod(temp, 0o666 & ~_umask())  # mkstemp's 0600 is for secrets; this is not
+        yield temp
+        os.replace(temp, path)
+    finally:
+        for leftover in (temp, temp.with_name(temp.name + "-journal")):
+            with contextlib.suppress(FileNotFoundError):
+                leftover.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0)
+    os.umask(mask)
+    return mask

@@ -1,0 +1,404 @@
+"""Validating a facts file in the plain block layout piece by piece: the fast first run.
+
+:func:`check` reads the file with :mod:`kzafrica.factfile.blockyaml` a piece at a time (top-level
+entries, or a few hundred items of a collection), validates each piece's records with the
+models and keeps only their JSON-ready form, so the raw data and the model objects of the
+whole file are never held at once. A big file's pieces are shared with a forked child on
+another core (:mod:`kzafrica.store.parallel`). The result is exactly what
+``FactsFile.model_validate(...).model_dump(mode="json")`` gives for the same file.
+
+It answers None whenever anything is unusual or wrong (a layout the fast reader leaves to
+the strict one, a validation error, a reference problem, a failed child): the caller then
+runs the reference path, :func:`kzafrica.factfile.yamlsafe.load` and
+:func:`kzafrica.factfile.validation.check`, which reports every problem with its line.
+"""
+
+from __future__ import annotations
+
+import codecs
+import functools
+import gc
+import itertools
+import json
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from operator import itemgetter
+from typing import Any, NamedTuple
+
+from annotated_types import MinLen
+from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
+
+from kzafrica.factfile import blockyaml, excerpts
+from kzafrica.factfile.blockyaml import Piece
+from kzafrica.factfile.dataset import Dataset
+from kzafrica.factfile.models import KINDS, REFERENCES, FactsFile
+from kzafrica.store import parallel, sqlite_store
+from kzafrica.store.sqlite_store import Batch, Prepared
+
+BIG = 2 * 1024 * 1024  # bytes: a file this big is shared between two cores
+PIECE = 512 * 1024  # bytes in a piece, at most: a few thousand records
+_FREEZE = 2 * 1024 * 1024  # bytes: a file this big has data gc.freeze() is worth
+
+# What one piece gives: (top-level key, JSON-ready value, first piece of its key?).
+Entry = tuple[str, Any, bool]
+
+
+def _pieces(data: bytes) -> list[Piece] | None:
+    """The pieces of ``data`` for the fast path, with the models made ready (once, before
+    a fork); None where the fast path does not apply."""
+    if not _facts_as_expected():
+        return None
+    start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
+    # Pieces small enough to share the work evenly, big enough to share repeated lines.
+    parts = blockyaml.pieces(data, min(PIECE, max(len(data) // 32, PIECE // 32)), start)
+    if parts:
+        _adapters()
+    return parts
+
+
+def check(file: str, data: bytes) -> Dataset | None:
+    """The validated facts in ``data`` (the file's bytes), or None for the reference path to
+    run instead. The file is decoded a piece at a time: never whole, as one string."""
+    parts = _pieces(data)
+    if not parts:
+        return None
+    memo: dict[str, Any] = {}  # repeated values, shared within each process
+
+    def work(part: Piece) -> list[Entry] | None:
+        return _validate(data, part, memo)
+
+    with _no_gc():
+        run = parallel.run if len(data) >= BIG else parallel.run_here
+        found = run(work, parts)
+        if found is None:
+            return None
+        facts = _assemble([entry for entries in found for entry in entries])
+        if facts is None or references_wrong(facts):
+            return None
+        # Every excerpt must be the article's, and evidence_at says where, as on the
+        # reference path; an excerpt that is not goes that way to be reported.
+        if excerpts.annotate(facts):
+            return None
+        if len(data) >= _FREEZE:
+            # A big file's data lives for the rest of the run: out of the collector's sight
+            # for good, or it walks the millions of objects again (a third of a second).
+            gc.freeze()
+    return Dataset(facts=facts, references=REFERENCES, kinds=KINDS, source=file)
+
+
+def rows(file: str, data: bytes) -> Prepared | None:
+    """What :func:`check` gives, ready for the store (:mod:`kzafrica.store.sqlite_store`).
+
+    Whoever validates a piece (on a big file, this process or its forked child) also
+    locates its excerpts and makes its rows, so that a big file's records never travel
+    between processes or stay in memory as objects: only their JSON, digests and ids.
+    None wherever :func:`check` gives None, and where the article is not a top-level
+    entry of its own: the caller then validates with :func:`kzafrica.store.access.validate`.
+    """
+    parts = _pieces(data)
+    if not parts:
+        return None
+    memo: dict[str, Any] = {}
+    with _no_gc():
+        # Top-level entries that are no list of items (the article among them) are read
+        # here, before a fork: every piece's excerpts are located in the article.
+        heads: dict[int, list[Entry]] = {}
+        for number, part in enumerate(parts):
+            if part.key is None:
+                read = _validate(data, part, memo, models=True)
+                if read is None:
+                    return None
+                heads[number] = read
+        articles = [
+            value for found in heads.values() for key, value, _ in found if key == "article"
+        ]
+        if len(articles) != 1 or not isinstance(articles[0], dict):
+            return None
+        article: dict[str, Any] = articles[0]
+        locate = excerpts.annotator(article)
+        if locate is None or not locate(article):
+            return None
+        source = str(article.get("source", ""))
+
+        def work(part: Piece) -> list[Entry] | None:
+            entries = _validate(data, part, memo, models=True)
+            return None if entries is None else _made(entries, locate, source)
+
+        listed = [part for part in parts if part.key is not None]
+        run = parallel.run if len(data) >= BIG else parallel.run_here
+        found = run(work, listed)
+        if found is None:
+            return None
+        results = iter(found)
+        entries: list[Entry] = []
+        for number, part in enumerate(parts):  # in file order, as check assembles them
+            if part.key is not None:
+                entries += next(results)
+                continue
+            made = _made([e for e in heads[number] if e[0] != "article"], locate, source)
+            if made is None:
+                return None
+            entries += [e for e in heads[number] if e[0] == "article"]
+            entries += made
+        prepared = _assemble_rows(entries, source)
+        if len(data) >= _FREEZE:
+            gc.freeze()  # as in check: out of the collector's sight for the rest of the run
+    return prepared
+
+
+class _Part(NamedTuple):
+    """A piece of a collection, made ready: its rows, and the ids each reference field names."""
+
+    rows: Batch
+    named: dict[str, set[str]]
+
+
+def _made(
+    entries: list[Entry], locate: Callable[[dict[str, Any]], bool], source: str
+) -> list[Entry] | None:
+    """Validated top-level entries (lists of records as models) with each list made into a
+    :class:`_Part`, its excerpts located; None if one is not found, or anything is unusual.
+
+    A record's JSON is pydantic's (``to_json``), the very text ``json.dumps`` gives for its
+    ``model_dump(mode="json")`` in the store's compact form (the models hold no floats),
+    with ``evidence_at`` added last, as :func:`kzafrica.factfile.excerpts.annotate` adds it.
+    """
+    out: list[Entry] = []
+    places: dict[Any, str | None] = {}  # excerpts (and pins) -> their evidence_at, as JSON
+    for key, records, first in entries:
+        fields = REFERENCES.get(key)
+        if fields is None or not isinstance(records, list):
+            return None
+        named: dict[str, set[str]] = {field: set() for field in fields}
+        ids: list[str] = []
+        bodies: list[str] = []
+        targets: list[list[str]] = []
+        for record in records:
+            record_id = getattr(record, "id", None)
+            evidence = getattr(record, "evidence", None)
+            pins = getattr(record, "occurrences", None)
+            if type(record_id) is not str or type(evidence) is not list:
+                return None
+            pinned = (tuple(evidence), None if pins is None else tuple(pins))
+            at = places.get(pinned, "")
+            if at == "":
+                at = places[pinned] = _places(locate, evidence, pins)
+            if at is None:
+                return None
+            body = record.__pydantic_serializer__.to_json(record).decode("utf-8")
+            if not body.endswith("}") or len(body) < 3:
+                return None
+            ids.append(record_id)
+            bodies.append(f'{body[:-1]},"evidence_at":{at}}}')
+            found: list[str] = []
+            for field in fields:  # as FactBase.referenced and references_wrong read them
+                value = getattr(record, field)
+                if type(value) is list:
+                    value = [t for t in value if isinstance(t, str)]
+                    named[field].update(value)
+                    found.extend(value)
+                elif isinstance(value, str):
+                    named[field].add(value)
+                    found.append(value)
+            targets.append(found)
+        rows = sqlite_store.batch_of(key, source, ids, bodies, targets)
+        out.append((key, _Part(rows, named), first))
+    return out
+
+
+def _places(locate: Callable[[dict[str, Any]], bool], evidence: list[Any], pins: Any) -> str | None:
+    """A record's ``evidence_at`` as JSON, or None if an excerpt is not in the article."""
+    found = {"evidence": evidence, "occurrences": pins}
+    if not locate(found) or "evidence_at" not in found:
+        return None
+    return _SPANS.encode(found["evidence_at"])
+
+
+_SPANS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+
+
+def _assemble_rows(entries: list[Entry], source: str) -> Prepared | None:
+    """:func:`_assemble` and :func:`references_wrong` for entries made by :func:`_made`."""
+    found: dict[str, Any] = {}
+    for key, value, first in entries:
+        if first:
+            if key in found:
+                return None  # a duplicate top-level key
+            found[key] = value if key == "article" else [value]
+        else:
+            found[key].append(value)
+    made: dict[str, Any] = {}
+    for name, field in FactsFile.model_fields.items():
+        if name in found:
+            value = found.pop(name)
+            size = len(value) if name == "article" else sum(len(p.rows.ids) for p in value)
+            for rule in field.metadata:
+                if not isinstance(rule, MinLen) or size < rule.min_length:
+                    return None  # too short, or a constraint this path does not know
+            made[name] = value
+        elif field.is_required():
+            return None
+        elif (
+            _adapters()[name].dump_python(field.get_default(call_default_factory=True), mode="json")
+            != []
+        ):
+            return None  # a default this path does not know
+        else:
+            made[name] = []
+    if found or "article" not in made or _rows_wrong(made):
+        return None  # anything left over is an unknown key
+    collections = {key: [p.rows for p in made[key]] for key in KINDS if key in made}
+    return Prepared(made["article"], REFERENCES, KINDS, collections, source)
+
+
+def _rows_wrong(made: dict[str, Any]) -> bool:
+    """:func:`references_wrong` for collections of :class:`_Part` s."""
+    try:
+        of_kind: dict[str, set[str]] = {}
+        count = 0
+        for key in REFERENCES:
+            for part in made[key]:
+                count += len(part.rows.ids)
+                of_kind.setdefault(KINDS[key], set()).update(part.rows.ids)
+        if len(set().union(*of_kind.values())) != count:  # an id used twice
+            return True
+        for key, fields in REFERENCES.items():
+            for field, want in fields.items():
+                named = set().union(*(part.named[field] for part in made[key]))
+                if not named <= of_kind.get(want, set()):
+                    return True
+    except KeyError:
+        return True
+    return False
+
+
+def _validate(
+    data: bytes, part: Piece, memo: dict[str, Any], *, models: bool = False
+) -> list[Entry] | None:
+    """Read and validate one piece: its top-level entries, JSON-ready, or None. With
+    ``models``, a list of records stays a list of the models' objects."""
+    read = blockyaml.read_piece(data, part, memo)
+    if read is None:
+        return None
+    if part.key is None:
+        assert isinstance(read, dict)
+        entries = list(read.items())
+    else:
+        entries = [(part.key, read)]
+    adapters = _adapters()
+    out: list[Entry] = []
+    for key, value in entries:
+        adapter = adapters.get(key)
+        if adapter is None:
+            return None  # an unknown top-level key
+        try:
+            valid = adapter.validate_python(value)
+        except ValidationError:
+            return None
+        if not (models and isinstance(valid, list)):
+            valid = adapter.dump_python(valid, mode="json")
+        out.append((key, valid, part.part == 0))
+    return out
+
+
+def _assemble(entries: list[Entry]) -> dict[str, Any] | None:
+    """The whole of the facts, in the model's order, as ``FactsFile`` would validate them."""
+    found: dict[str, Any] = {}
+    for key, value, first in entries:
+        if first:
+            if key in found:
+                return None  # a duplicate top-level key
+            found[key] = value
+        else:
+            found[key].extend(value)
+    facts: dict[str, Any] = {}
+    for name, field in FactsFile.model_fields.items():
+        if name in found:
+            for rule in field.metadata:
+                if not isinstance(rule, MinLen) or len(found[name]) < rule.min_length:
+                    return None  # too short, or a constraint this path does not know
+            facts[name] = found.pop(name)
+        elif field.is_required():
+            return None
+        else:
+            default = field.get_default(call_default_factory=True)
+            facts[name] = _adapters()[name].dump_python(default, mode="json")
+    return None if found else facts  # anything left over is an unknown key
+
+
+def references_wrong(facts: dict[str, Any]) -> bool:
+    """Whether :func:`kzafrica.factfile.models.reference_problems` finds anything in
+    validated facts.
+
+        The same rules (an id used twice; a reference to an unknown id or to a record of another
+        kind) with set operations: on a big file, several times faster than listing every
+        reference with its location. The tests hold it to ``reference_problems``.
+    """
+    try:
+        return _references_wrong(facts)
+    except KeyError:  # a record without a field: never after validation
+        return True
+
+
+def _references_wrong(facts: dict[str, Any]) -> bool:
+    records = [(key, facts[key]) for key in REFERENCES]
+    of_kind: dict[str, set[Any]] = {}
+    count = 0
+    for key, items in records:
+        ids = [i for i in map(itemgetter("id"), items) if isinstance(i, str)]
+        count += len(ids)
+        of_kind.setdefault(KINDS[key], set()).update(ids)
+    if len(set().union(*of_kind.values())) != count:  # an id used twice, in any collections
+        return True
+    for key, items in records:
+        for field, want in REFERENCES[key].items():
+            values = list(map(itemgetter(field), items))
+            targets = set(itertools.chain.from_iterable(v for v in values if type(v) is list))
+            targets.update(v for v in values if type(v) is not list)
+            if not {t for t in targets if isinstance(t, str)} <= of_kind.get(want, set()):
+                return True
+    return False
+
+
+@functools.cache
+def _adapters() -> dict[str, TypeAdapter[Any]]:
+    """A validator for each top-level field of ``FactsFile``, strict as ``FactsFile`` is."""
+    out: dict[str, TypeAdapter[Any]] = {}
+    for name, field in FactsFile.model_fields.items():
+        kind: Any = field.annotation
+        if isinstance(kind, type) and issubclass(kind, BaseModel):
+            out[name] = TypeAdapter(kind)  # a model brings its own (strict) configuration
+        else:
+            out[name] = TypeAdapter(kind, config=_STRICT)
+    return out
+
+
+_STRICT = ConfigDict(strict=True)
+
+
+@functools.cache
+def _facts_as_expected() -> bool:
+    """Whether ``FactsFile`` checks nothing beyond what this path repeats: its fields, no
+    unknown keys, and the references. Another rule sends every file the reference way."""
+    rules = FactsFile.__pydantic_decorators__
+    return (
+        FactsFile.model_config.get("extra") == "forbid"
+        and set(rules.model_validators) == {"_references_resolve"}
+        and not (rules.validators or rules.field_validators or rules.root_validators)
+    )
+
+
+@contextmanager
+def _no_gc() -> Iterator[None]:
+    """No cyclic garbage collection while millions of small objects are made and kept.
+
+    The collector would walk them all several times (and, in a forked child, copy the
+    parent's memory by touching it); nothing made here forms cycles.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
