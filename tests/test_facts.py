@@ -333,7 +333,7 @@ MONTHS = "January February March April May June July August September October No
 
 
 def quote_dating_problems(facts: dict[str, Any], article: str) -> list[str]:
-    """Quotes that break the README's one dating rule (Reading choices).
+    """Quotes that break the one dating rule of docs/data-model.md (Reading choices).
 
     The article attributes every quote after it: "..., said X at a June 2 briefing" dates it;
     "..., he added" takes the date and occasion of the quote before it in the article, dated
