@@ -7,13 +7,7 @@ runs, and again after it, there is nothing to clean up, so an interrupt ends the
 once; kzafrica.cli.app takes Ctrl-C over while a command runs.
 """
 
-import gc
 import os  # loaded with the interpreter: nothing to wait for
-
-# Start-up creates only objects that live as long as the process (modules, classes, the
-# command's parameters): collecting garbage among them is wasted work, a tenth of a short
-# run. kzafrica.cli.app turns the collector back on before a command runs.
-gc.disable()
 
 INTERRUPTED = 130  # the code a shell gives a process that Ctrl-C ended
 
