@@ -105,9 +105,7 @@ class Output(TyperCommand):
 
     def __init__(self, name: str | None, **extra: Any) -> None:
         super().__init__(name, **extra)
-        shared = typer.Typer(add_completion=False)
-        shared.command()(type(self).declare)
-        self._declared = typer.main.get_command(shared)  # its callback converts the values
+        self._declared = _declared(type(self).declare)
         self._shared = [str(param.name) for param in self._declared.params]
         self.params.extend(self._declared.params)
 
@@ -125,6 +123,22 @@ class Output(TyperCommand):
         except UsageError as exc:
             raise click.exceptions.UsageError(str(exc), ctx=ctx) from None
         return super().invoke(ctx)
+
+
+# Built once per signature, and shared: --help builds every command, and a Typer app per
+# command would cost that a few ms. Click only reads a command's parameters.
+_DECLARED: dict[Callable[..., render.Options], click.Command] = {}
+
+
+def _declared(declare: Callable[..., render.Options]) -> click.Command:
+    """A command whose parameters are ``declare``'s, built by Typer; its callback converts
+    their values (a --format name to a Format) and calls ``declare`` with them."""
+    built = _DECLARED.get(declare)
+    if built is None:
+        shared = typer.Typer(add_completion=False)
+        shared.command()(declare)
+        built = _DECLARED[declare] = typer.main.get_command(shared)
+    return built
 
 
 class ListCommand(Output):
