@@ -8,6 +8,7 @@ registry (every command), filtered and whole (the commands that need a function 
 
 # Annotations here are objects, not strings (no `from __future__ import annotations`):
 # Typer reads every parameter's annotation at each run, and a string costs it an eval.
+import gc
 import os
 import signal
 import sys
@@ -229,6 +230,7 @@ def main() -> None:
     try:
         _keep_only_the_invoked_command(sys.argv[1:])
         command = typer.main.get_command(app)
+        gc.enable()  # kzafrica.cli.entry paused it for the start-up (see there)
         sys.unraisablehook = streams.unraisable
         signal.signal(signal.SIGINT, streams.raise_interrupt)
         code = command.main(prog_name="kzafrica", standalone_mode=False)

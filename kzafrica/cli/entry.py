@@ -7,7 +7,15 @@ runs, and again after it, there is nothing to clean up, so an interrupt ends the
 once; kzafrica.cli.app takes Ctrl-C over while a command runs.
 """
 
+import gc
 import os  # loaded with the interpreter: nothing to wait for
+
+# Start-up creates only objects that live as long as the process (modules, classes, the
+# command's parameters): collecting garbage among them is wasted work. Measured with
+# gc.callbacks: 28 collections, 2.5 ms of a 60 ms warm query, all of them while importing;
+# a warm query took 59.3 ms with this line and 63.4 ms without (the least of 30 runs).
+# kzafrica.cli.app turns the collector back on before a command runs.
+gc.disable()
 
 INTERRUPTED = 130  # the code a shell gives a process that Ctrl-C ended
 
