@@ -42,7 +42,8 @@ class Command(NamedTuple):
     # Command lines shown under "Examples:", each as typed.
     examples: tuple[str, ...]
     answers: str = LIST
-    # A list without filters: the question it asks of the facts, and its table.
+    # A list without filters: its table, and the question it asks of the facts (without
+    # one: the records of `lists`, in the article's order).
     question: Callable[[FactBase], list[Record]] | None = None
     view: Callable[[], View] | None = None
     # A command with filters or arguments: the Typer function whose parameters they are.
@@ -331,9 +332,16 @@ def callback(command: Command) -> Callable[..., None]:
     """The function Typer runs for ``command``."""
     if command.function is not None:
         return command.function
-    if command.question is None or command.view is None:
-        raise ValueError(f"command {command.name!r}: give a function, or a question and a view")
-    return filtered.listing(command.question, command.view)
+    if command.view is None or not (command.question or command.lists):
+        raise ValueError(f"command {command.name!r}: give a function, or a view and a list")
+    return filtered.listing(question(command), command.view)
+
+
+def question(command: Command) -> Callable[[FactBase], list[Record]]:
+    """What a list without filters asks: its own question, or else the records of its
+    collections in the article's order."""
+    keys = command.lists
+    return command.question or (lambda facts: query.select(facts, keys))
 
 
 def collections(command: Command) -> tuple[str, ...]:
