@@ -37,6 +37,7 @@ except KeyboardInterrupt:
 
 def run() -> None:
     """Run the command line with the process's arguments; exits with its code."""
+    # Only now: Ctrl-C is already handled while Typer and Click load (see above).
     from kzafrica.cli.app import main
 
     main()

@@ -1,7 +1,7 @@
 """The list commands with filters of their own: a Typer function each, its parameters the
 filters. Their help, examples and the collections they list are in the registry
-(kzafrica.cli.registry), which names every command; a list without filters needs no
-function at all (registry.listing).
+(kzafrica.cli.registry), which names every command; a list without filters has no
+function of its own: `listing` makes it from the registry's question and view.
 
 Every one takes the shared output options (options.ListCommand), never in its signature.
 """

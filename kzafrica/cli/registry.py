@@ -347,6 +347,7 @@ def question(command: Command) -> Callable[[FactBase], list[Record]]:
 def collections(command: Command) -> tuple[str, ...]:
     """The collections whose records ``command`` prints, EVERY_KIND and DATED_KINDS resolved.
     Imports the models: for `--fields` and the tests, never on a query's path."""
+    # pydantic: a bare --fields and the tests only.
     from kzafrica.factfile.models import COLLECTIONS
 
     every = {
