@@ -4,28 +4,17 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from kzafrica.cli import registry
 from kzafrica.store import access
 
 SHIPPED = access.packaged_facts().read_text(encoding="utf-8")
 
-# Every command that lists records, with arguments that give a non-empty answer.
+# Every command that lists records, with arguments that give a non-empty answer (the
+# registry's samples).
 LIST_COMMANDS: dict[str, list[str]] = {
-    "visits": [],
-    "trade": [],
-    "exports": [],
-    "imports": [],
-    "people": [],
-    "quotes": [],
-    "statements": [],
-    "countries": [],
-    "places": [],
-    "orgs": [],
-    "missions": [],
-    "areas": [],
-    "initiatives": [],
-    "figures": [],
-    "events": [],
-    "search": ["kagame"],
+    command.name: list(command.sample)
+    for command in registry.COMMANDS
+    if command.answers == registry.LIST
 }
 
 

@@ -17,7 +17,6 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-import typer
 import yaml
 from helpers import LIST_COMMANDS, SHIPPED
 from hypothesis import given
@@ -26,8 +25,9 @@ from typer.testing import CliRunner, Result
 
 from kzafrica.answers import query
 from kzafrica.answers.textfold import fold
-from kzafrica.cli import app
+from kzafrica.cli import app, completion, registry
 from kzafrica.output import render
+from kzafrica.store import access
 
 RUNNER = CliRunner()
 FACTS: dict[str, Any] = yaml.safe_load(SHIPPED)
@@ -135,7 +135,7 @@ def test_every_list_command_has_the_shared_options_declared_once(command: str) -
     for option in SHARED:
         assert option in help_text, (command, option)
     # The shared options are not parameters of the command's own function.
-    parameters = inspect.signature(getattr(app, command)).parameters
+    parameters = inspect.signature(registry.callback(registry.BY_NAME[command])).parameters
     assert not {"fmt", "json_", "fields", "cite", "sort", "limit"} & set(parameters)
 
 
@@ -468,10 +468,9 @@ def test_summary_counts_are_singular_for_one() -> None:
 
 
 def test_id_completion_ignores_case() -> None:
-    command = typer.main.get_command(app.app)
-    ctx = typer.Context(command)
-    assert list(app._complete_id(ctx, "Visit-KAG")) == ["visit-kagame-2015", "visit-kagame-2025"]
-    assert list(app._complete_id(ctx, "paul")) == ["paul-kagame"]
+    facts = access.open_facts(None)
+    assert list(completion.ids(facts, "Visit-KAG")) == ["visit-kagame-2015", "visit-kagame-2025"]
+    assert list(completion.ids(facts, "paul")) == ["paul-kagame"]
 
 
 # -- the real process --------------------------------------------------------------------

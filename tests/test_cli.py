@@ -24,7 +24,7 @@ from helpers import LIST_COMMANDS, SHIPPED, facts_file
 from typer.testing import CliRunner, Result
 
 from kzafrica import __version__
-from kzafrica.cli import app
+from kzafrica.cli import app, registry
 from kzafrica.factfile.dataset import Dataset
 from kzafrica.output import render
 from kzafrica.store import access
@@ -37,10 +37,16 @@ COLLECTIONS = [key for key, value in FACTS.items() if isinstance(value, list)]
 RAW = {record["id"]: record for key in COLLECTIONS for record in FACTS[key]}
 ALL_IDS = set(RAW)
 
-# Every command that answers a query, with arguments that give a non-empty answer.
-OBJECT_COMMANDS: dict[str, list[str]] = {"show": ["visit-kagame-2025"], "summary": []}
+# Every command that answers with one object, with arguments that give a non-empty answer
+# (the registry's samples).
+OBJECT_COMMANDS: dict[str, list[str]] = {
+    command.name: list(command.sample)
+    for command in registry.COMMANDS
+    if command.answers == registry.OBJECT
+}
 ARGS = {**LIST_COMMANDS, **OBJECT_COMMANDS}
-OTHER_COMMANDS = {"validate", "schema", "article", "dump"}  # article, dump: their own files
+# Commands with output of their own, tested one by one (article, dump: in their own files).
+OTHER_COMMANDS = {"validate", "schema", "article", "dump"}
 
 
 # -- helpers ---------------------------------------------------------------------------

@@ -109,3 +109,16 @@ def test_record_ids_complete(tmp_path: Path) -> None:
         "visit-kagame-2015",
         "visit-kagame-2025",
     ]
+
+
+@pytest.mark.parametrize("typed", ["VISIT-KAG", "Visit-kag"])
+def test_record_ids_complete_in_any_case(typed: str, tmp_path: Path) -> None:
+    # Ids are lowercase; bash replaces what was typed, zsh keeps the typed text.
+    assert complete(f"kzafrica show {typed}", tmp_path) == [
+        "visit-kagame-2015",
+        "visit-kagame-2025",
+    ]
+    assert complete_zsh(f"kzafrica show {typed}", tmp_path) == [
+        f"{typed}ame-2015",
+        f"{typed}ame-2025",
+    ]

@@ -440,8 +440,8 @@ def test_ctrl_c_in_a_finalizer_still_ends_the_run(cache: str) -> None:
     "Exception ignored" and carry on."""
     program = (
         "import sys\n"
-        "from kzafrica.cli import app\n"
-        "sys.unraisablehook = app._unraisable\n"
+        "from kzafrica.cli import streams\n"
+        "sys.unraisablehook = streams.unraisable\n"
         "class Finalized:\n"
         "    def __del__(self):\n"
         "        raise KeyboardInterrupt\n"

@@ -1,4 +1,5 @@
-"""docs/cli.md, the command reference: every command's --help, generated from the app.
+"""docs/cli.md, the command reference: every command's --help, generated from the app, in
+the registry's order (kzafrica.cli.registry).
 
     python -m kzafrica.cli.clidoc > docs/cli.md
 
@@ -14,7 +15,7 @@ from typing import Any
 import typer
 from typer import _click as click
 
-from kzafrica.cli import app
+from kzafrica.cli import app, registry
 
 WIDTH = 80
 REGENERATE = "python -m kzafrica.cli.clidoc > docs/cli.md"
@@ -33,7 +34,8 @@ def generate(width: int = WIDTH) -> str:
         f" regenerate with `{REGENERATE}`.",
         "",
     ]
-    commands = getattr(group, "commands", {})
+    built = getattr(group, "commands", {})
+    commands = {command.name: built[command.name] for command in registry.COMMANDS}
     parts += [f"- [`kzafrica {name}`](#kzafrica-{name})" for name in commands]
     parts += _section("kzafrica", group.get_help(root))
     for name, command in commands.items():

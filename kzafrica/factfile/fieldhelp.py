@@ -1,6 +1,9 @@
 """What each output field means: the list `--fields` prints when it is given no value, and
 the column descriptions of the SQLite dump, both from the models' own field docs.
 
+Which collections a command prints, and the fields it adds, are the command line's to say
+(kzafrica.cli.registry); this module is given them, and knows no command.
+
 A field the models leave undescribed gets a plain description here, and every description
 says the shape of the value where the name does not (a reference is ``{id, name}``, a
 choice lists its values). Imports the models, so pydantic: never on a query's path.
@@ -10,6 +13,7 @@ from __future__ import annotations
 
 import types
 import typing
+from collections.abc import Mapping, Sequence
 from typing import Any, Literal, NamedTuple
 
 from pydantic import BaseModel
@@ -20,6 +24,7 @@ from kzafrica.factfile.models import COLLECTIONS, KINDS, REFERENCES
 KIND = "The record kind"
 EVIDENCE_AT = "Where each excerpt is in the article: a list of {start, end} character offsets."
 EVIDENCE = "Verbatim excerpts of the article that state this record."
+NO_EXTRA: Mapping[str, str] = types.MappingProxyType({})
 
 # Plain descriptions for fields the models leave undescribed, by name.
 _PLAIN = {
@@ -45,47 +50,6 @@ _PLAIN = {
     "named_by": "The person who named it.",
     "speaker": "Who said it.",
     "occasion": "The event it was said at.",
-}
-
-# Which collections each command lists, and the fields it adds to them.
-_DATED = tuple(key for key, model in COLLECTIONS.items() if "date" in model.model_fields)
-_SHOW_EXTRA = {
-    "references": "The records this one refers to: [{field, id, kind, name}].",
-    "referenced_by": "The records that refer to this one: [{id, kind, name}].",
-}
-# Given only with --since/--until.
-_WINDOWED = {
-    "in_window": "With --since/--until: 'certain' when the record falls inside the window,"
-    " 'possible' when its date is approximate or sticks out of it."
-}
-COMMANDS: dict[str, tuple[tuple[str, ...], dict[str, str]]] = {
-    "visits": (("visits",), _WINDOWED),
-    "trade": (("trade",), _WINDOWED),
-    "exports": (("goods",), {}),
-    "imports": (("goods",), {}),
-    "people": (("people",), {}),
-    "quotes": (("quotes",), {}),
-    "countries": (("countries",), {"records": "How many other records mention the country."}),
-    "orgs": (("organizations", "memberships", "strategies"), {}),
-    "missions": (("missions",), {}),
-    "events": (_DATED, _WINDOWED),
-    "search": (
-        tuple(COLLECTIONS),
-        {"matched": "The fields that hold the text searched for (dotted paths)."},
-    ),
-    "statements": (("statements",), {}),
-    "areas": (("areas",), {}),
-    "initiatives": (("initiatives",), {}),
-    "figures": (("figures",), {}),
-    "places": (("places",), {}),
-    "show": (tuple(COLLECTIONS), _SHOW_EXTRA),
-}
-SUMMARY = {
-    "article": "The article: {date, dateline, source, evidence, evidence_at}.",
-    "counts": "How many records of each kind: {countries: N, ...}.",
-    "trade": "Trade by year: [{id, date, value, currency, qualifier, as_stated}].",
-    "latest": "The latest events held: [{id, kind, date, end, name}].",
-    "upcoming": "Events still to come: [{id, kind, date, end, name}].",
 }
 
 
@@ -139,13 +103,13 @@ def shape(model: type[BaseModel], name: str) -> str:
     return _shape(model.model_fields[name].annotation)
 
 
-def fields(command: str) -> list[Field]:
-    """The fields of the records a command prints, in output order."""
-    if command == "summary":
-        return [Field(name, text) for name, text in SUMMARY.items()]
-    if command not in COMMANDS:
-        return []
-    keys, extra = COMMANDS[command]
+def fields(collections: Sequence[str], extra: Mapping[str, str] = NO_EXTRA) -> list[Field]:
+    """The fields of the records a command prints, in output order: those of the records
+    of ``collections`` and the command's ``extra`` ones (name: what it means). With no
+    collections (an answer that is one object of its own), the extra ones alone."""
+    if not collections:
+        return [Field(name, text) for name, text in extra.items()]
+    keys = list(collections)
     kinds = [KINDS[key] for key in keys]
     # name -> description -> the kinds whose field it describes
     meanings: dict[str, dict[str, list[str]]] = {
@@ -173,9 +137,9 @@ def fields(command: str) -> list[Field]:
     ]
 
 
-def listing(command: str) -> str:
-    """The text `--fields` prints with no value: every field with what it means."""
-    rows = fields(command)
+def listing(command: str, rows: Sequence[Field]) -> str:
+    """The text `kzafrica COMMAND --fields` prints with no value: every field of ``rows``
+    (see :func:`fields`) with what it means."""
     if not rows:
         return f"kzafrica {command}: no field list; its --json output shows every field.\n"
     width = max(len(row.name) for row in rows) + 2

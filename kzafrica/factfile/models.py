@@ -24,6 +24,7 @@ from pydantic import (
 
 from kzafrica.factfile import dates
 from kzafrica.factfile.errors import first_unsafe
+from kzafrica.factfile.status import Status as Status  # models.Status, as before
 
 
 @dataclass(frozen=True)
@@ -93,10 +94,6 @@ PlaceRef = Annotated[Id, Ref("place")]
 PersonRef = Annotated[Id, Ref("person")]
 OrgRef = Annotated[Id, Ref("organization")]
 EventRef = Annotated[Id, Ref("event")]
-
-
-# Whether an event has happened (by the article's date) or is only expected.
-Status = Literal["held", "planned"]
 
 
 class Strict(BaseModel):

@@ -1,0 +1,79 @@
+"""Answering a command: the run's state (--data, --verbose), loading the facts, writing the
+answer, and every failure on the way mapped to its message and exit code."""
+
+import sys
+from collections.abc import Callable
+
+import typer
+
+from kzafrica.cli import streams
+from kzafrica.factfile.errors import DataError, UsageError
+from kzafrica.output import render
+from kzafrica.output.render import Result
+from kzafrica.store import access
+from kzafrica.store.factbase import FactBase
+
+# Where a command's output options wait in the context (set by options.Output).
+OUTPUT = "kzafrica.output"
+
+
+class State:
+    """Per-run state: which data file, and whether to say why the cache was not used."""
+
+    def __init__(self, data: str | None, verbose: bool = False) -> None:
+        self.data = data
+        self.verbose = verbose
+        self.notes: list[str] = []  # what the store did that a --verbose run tells
+
+    def tell(self) -> None:
+        if self.verbose:
+            for note in dict.fromkeys(self.notes):  # once each
+                streams.say(note)
+        self.notes.clear()
+
+
+def output(ctx: typer.Context) -> render.Options:
+    """The output options the command's class collected (the defaults for a command
+    without them)."""
+    options = ctx.meta.get(OUTPUT)
+    return options if isinstance(options, render.Options) else render.Options()
+
+
+def run(
+    ctx: typer.Context, answer: Callable[[FactBase], Result], out: render.Options | None = None
+) -> None:
+    """Load the facts, answer, render; map every failure to its message and exit code."""
+    state = ctx.ensure_object(State)
+    options = out or output(ctx)
+    try:
+        # A store found damaged while answering is set aside and the answer computed again
+        # from freshly validated facts: nothing is written until the answer is complete.
+        access.ask(
+            state.data, lambda facts: render.write(answer(facts), options, sys.stdout), state.notes
+        )
+        sys.stdout.flush()
+    except UsageError as exc:
+        streams.fail(str(exc), streams.USAGE_ERROR)
+    except DataError as exc:
+        streams.data_failed(exc)
+    finally:
+        state.tell()
+
+
+def loaded(ctx: typer.Context) -> FactBase:
+    """All the facts in use, or exit 1 listing the data file's problems."""
+    try:
+        return FactBase(access.load(ctx.ensure_object(State).data))
+    except DataError as exc:
+        streams.data_failed(exc)
+
+
+def article_of(facts: FactBase) -> str:
+    """The article's text, or exit 1 when its file cannot be read."""
+    # Only show --context, article and dump need the article: not loaded on every run.
+    from kzafrica.answers import coverage
+
+    try:
+        return coverage.article_text(facts)
+    except DataError as exc:
+        streams.data_failed(exc)

@@ -1,0 +1,247 @@
+"""The standard streams, exit codes and Ctrl-C: how the command line says things and ends.
+
+Exit codes (EXIT_CODES; the top-level help and the README list them): 0 success (an empty
+result too), 1 invalid data file, 2 usage error, 74 output cannot be written, 130
+interrupted, 141 output pipe closed. Every error is printed as plain text on stderr, one line
+per problem, never through Rich and never with a traceback; when stderr itself cannot be
+written, the exit code still says what happened.
+"""
+
+import atexit
+import contextlib
+import errno
+import io
+import os
+import signal
+import sys
+from collections.abc import Iterator
+from typing import Any, NoReturn, TextIO, cast
+
+import typer
+
+from kzafrica.factfile.errors import DataError, visible
+
+OK, DATA_ERROR, USAGE_ERROR = 0, 1, 2
+OUTPUT_ERROR = 74  # EX_IOERR in sysexits.h, as other tools use it for a failed write
+INTERRUPTED = 130  # what a shell reports for a process that Ctrl-C ended
+PIPE_CLOSED = 141  # what a shell reports for a process that SIGPIPE ended
+EXIT_CODES = {
+    OK: "ok",
+    DATA_ERROR: "invalid data file",
+    USAGE_ERROR: "usage error",
+    OUTPUT_ERROR: "output cannot be written (stdout closed or full)",
+    INTERRUPTED: "interrupted",
+    PIPE_CLOSED: "output pipe closed",
+}
+
+
+def say(message: str) -> None:
+    """One line on stderr, as plain text (no markup is ever interpreted)."""
+    to_stderr(f"kzafrica: {visible(message)}\n")
+
+
+def problems(error: DataError) -> None:
+    """Every problem of a data file, one line each: FILE:LINE:COL: field: message."""
+    to_stderr("".join(problem.render(error.file) + "\n" for problem in error.problems))
+
+
+def fail(message: str, code: int) -> NoReturn:
+    """Say ``message`` and end the command with ``code``."""
+    say(message)
+    raise typer.Exit(code)
+
+
+def data_failed(error: DataError) -> NoReturn:
+    """Report every problem of the data file and end the command with exit code 1."""
+    problems(error)
+    raise typer.Exit(DATA_ERROR) from None
+
+
+def to_stderr(text: str) -> None:
+    stream = sys.stderr
+    if stream is None:  # started with stderr closed: the exit code is all there is
+        return
+    try:
+        stream.write(text)
+        stream.flush()
+    except (OSError, ValueError, RuntimeError):  # RuntimeError: Ctrl-C in the middle of this
+        # stderr is full or gone: nothing can be said, and the interpreter's last flush of
+        # the unwritten text must not fail either (it would exit 120).
+        to_devnull(stream)
+
+
+class _Interruption:
+    """Whether this run has said 'interrupted' yet."""
+
+    said = False
+
+
+interruption = _Interruption()
+
+
+def say_interrupted() -> None:
+    """'interrupted', once however many Ctrl-C presses end up here."""
+    if not interruption.said:
+        interruption.said = True
+        say("interrupted")
+
+
+def one_line(message: str) -> str:
+    """A message as one line of at most 400 characters."""
+    # Click quotes the user's input itself and say() escapes control characters: only
+    # join the lines and cap the length (a 100 kB argument must not echo 100 kB back).
+    flat = " ".join(message.split())
+    return flat if len(flat) <= 400 else flat[:399] + "…"
+
+
+# -- output that cannot be written ---------------------------------------------------------
+
+
+@contextlib.contextmanager
+def exit_on_output_error() -> Iterator[None]:
+    """A failed write to stdout inside this block ends the command with its exit code."""
+    try:
+        yield
+    except OSError as exc:
+        raise typer.Exit(output_failed(exc)) from None
+
+
+def output_failed(error: OSError) -> int:
+    """Say why the output could not be written, and pick the exit code.
+
+    The commands turn every failure to read a file into a DataError and the cache ignores
+    its own, so an OSError that reaches this far is a failed write to stdout; one with a
+    file name is reported as such all the same."""
+    to_devnull(sys.stdout)  # the interpreter's last flush must not fail again
+    if isinstance(error, BrokenPipeError):
+        return PIPE_CLOSED  # the reader went away (`| head`): quiet, as SIGPIPE would be
+    reason = error.strerror or str(error) or type(error).__name__
+    if error.filename is None:
+        say(f"cannot write output: {reason}")
+    else:
+        say(f"{error.filename}: {reason}")
+    return OUTPUT_ERROR
+
+
+def flush_stdout(code: int) -> int:
+    """Flush stdout; the exit code to end with (a failed flush turns success into 74)."""
+    # Flush now: a failure met by the interpreter's own final flush would print "Exception
+    # ignored ... BrokenPipeError" and exit 120 (--version, validate).
+    try:
+        if sys.stdout is not None:
+            sys.stdout.flush()
+    except OSError as error:
+        failed = output_failed(error)
+        return failed if code == OK else code
+    return code
+
+
+def to_devnull(stream: TextIO | None) -> None:
+    """Point ``stream``'s descriptor at /dev/null: what it still holds can be flushed
+    without failing again. A stream without a descriptor (a test runner's) is left alone."""
+    if stream is None:
+        return
+    with contextlib.suppress(OSError, ValueError):  # ValueError: a closed stream
+        target = stream.fileno()
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        try:
+            os.dup2(devnull, target)
+        finally:
+            os.close(devnull)
+
+
+class _ClosedOutput(io.TextIOBase):
+    """stdout when the process was started without one (`kzafrica trade >&-`): every write
+    fails as a write to a closed descriptor would, so that the answer is reported lost
+    (exit 74) rather than silently dropped."""
+
+    encoding = "utf-8"
+    errors = "strict"
+
+    def writable(self) -> bool:
+        return True
+
+    def write(self, text: Any) -> int:
+        raise OSError(errno.EBADF, "standard output is closed")
+
+
+def standard_streams() -> None:
+    """Make the three standard streams safe to use, whatever the process was given."""
+    for fd, name in enumerate(("stdin", "stdout", "stderr")):
+        if getattr(sys, name) is None:
+            # A closed descriptor: hold its number with /dev/null, so that no file opened
+            # later (the facts, the cache) takes its place and receives output.
+            with contextlib.suppress(OSError):
+                devnull = os.open(os.devnull, os.O_RDWR)
+                if devnull != fd:
+                    os.dup2(devnull, fd)
+                    os.close(devnull)
+    if sys.stdout is None:
+        sys.stdout = cast(TextIO, _ClosedOutput())
+    sys.stdout, sys.stderr = _buffered(sys.stdout), _buffered(sys.stderr)
+    for stream in (sys.stdout, sys.stderr):
+        # A terminal that cannot show 'é' gets 'Fran\xe7oise' in tables and messages, not
+        # a crash; machine formats are UTF-8 bytes whatever the terminal (render.py).
+        reconfigure = getattr(stream, "reconfigure", None)
+        if reconfigure is not None:
+            reconfigure(errors="backslashreplace")
+
+
+def _buffered(stream: TextIO | None) -> Any:
+    """``stream`` over a buffered writer. Unbuffered (`python -u`, $PYTHONUNBUFFERED), a
+    standard stream writes straight to the file, and when the file takes a write only in
+    part (a size limit, a pipe whose reader left) the rest is dropped without an error: a
+    buffered writer writes it all or says why not."""
+    raw = getattr(stream, "buffer", None)
+    if stream is None or not isinstance(raw, io.RawIOBase):
+        return stream
+    text = cast(io.TextIOWrapper, stream)
+    return io.TextIOWrapper(
+        io.BufferedWriter(text.detach()),
+        encoding=text.encoding,
+        errors=text.errors,
+        line_buffering=text.line_buffering,
+        write_through=True,
+    )
+
+
+# -- Ctrl-C -------------------------------------------------------------------------------
+
+
+def raise_interrupt(signum: int, frame: object) -> None:
+    """Ctrl-C while a command runs: unwind (Typer and the app's group turn it into one line
+    and 130, and cleanup code runs); a second Ctrl-C ends the process at once."""
+    signal.signal(signal.SIGINT, exit_interrupted)
+    raise KeyboardInterrupt
+
+
+def exit_interrupted(signum: int, frame: object) -> None:
+    """Ctrl-C after a command, or a second one: nothing is left to clean up, so end now."""
+    try:
+        say_interrupted()
+    finally:
+        os._exit(INTERRUPTED)
+
+
+def unraisable(report: Any) -> None:
+    """A Ctrl-C that lands in a finalizer (__del__, a closing generator) cannot unwind: Python
+    would print "Exception ignored" and carry on. End the run as any interrupt does."""
+    if isinstance(report.exc_value, KeyboardInterrupt):
+        exit_interrupted(signal.SIGINT, None)
+    sys.__unraisablehook__(report)
+
+
+def end(code: int) -> NoReturn:
+    """End the process with ``code`` once everything is written.
+
+    When nothing is left to run at exit (no exit handler, no other thread), the process
+    ends at once: the interpreter's own teardown, which frees every module and object one
+    by one, is a tenth of a short run and has nothing to do that the system will not."""
+    code = flush_stdout(code)
+    to_stderr("")  # flushes it
+    handlers = getattr(atexit, "_ncallbacks", None)  # CPython's count of exit handlers
+    threading = sys.modules.get("threading")
+    alone = threading is None or threading.active_count() == 1
+    if handlers is not None and handlers() == 0 and alone:
+        os._exit(code)
+    sys.exit(code)

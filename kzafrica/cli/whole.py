@@ -1,0 +1,186 @@
+"""The commands that are not lists: one record (show), the overview (summary), the data file
+(validate, schema), the article with its citations (article), and the whole fact base
+written out (dump). Their help and examples are in the registry (kzafrica.cli.registry).
+
+Most of what they need (coverage, highlighting, the models, the dump) is imported where
+they use it: a query's run never loads it.
+"""
+
+# Annotations here are objects, not strings (no `from __future__ import annotations`):
+# Typer reads every parameter's annotation at each run, and a string costs it an eval.
+import sys
+from typing import TYPE_CHECKING, Annotated, Any
+
+import typer
+
+from kzafrica.answers import query
+from kzafrica.cli import completion, streams
+from kzafrica.cli.answering import State, article_of, loaded, output, run
+from kzafrica.factfile.errors import DataError, UsageError, visible
+from kzafrica.output import views
+from kzafrica.output.render import Result
+from kzafrica.store import access
+from kzafrica.store.factbase import FactBase, Record
+
+if TYPE_CHECKING:
+    from kzafrica.factfile.excerpts import Span
+
+
+def show(
+    ctx: typer.Context,
+    record_id: Annotated[
+        str, typer.Argument(metavar="ID", help="A record id.", click_type=completion.RECORD_ID)
+    ],
+    context: Annotated[
+        bool,
+        typer.Option("--context", help="Each excerpt within its paragraph, highlighted."),
+    ] = False,
+) -> None:
+    out = output(ctx)._replace(cite=True)
+    below: list[tuple[str, Record]] = []  # for the table: (article, record) to show after it
+
+    def answer(facts: FactBase) -> Result:
+        record = query.show(facts, record_id)
+        if context:
+            # Only --context needs the article's paragraphs.
+            from kzafrica.answers import coverage
+
+            text = coverage.article_text(facts)
+            if out.format == "table":
+                below.append((text, record))
+            else:
+                record["evidence_context"] = coverage.contexts(record, text)
+        return Result(record, views.record(record))
+
+    run(ctx, answer, out)
+    for text, record in below:
+        _write_contexts(text, record)
+
+
+def _write_contexts(text: str, record: Record) -> None:
+    """Each excerpt of a record within its paragraph, the excerpt marked."""
+    # Only show --context as a table gets here.
+    from kzafrica.answers import coverage
+    from kzafrica.factfile import excerpts
+    from kzafrica.output import highlight
+
+    sys.stdout.write("\nEvidence in context:\n")
+    for number, span in enumerate(excerpts.spans_of(record), 1):
+        around = coverage.context(text, span)
+        mark = excerpts.Span(span.start - around.start, span.end - around.start)
+        sys.stdout.write(f"\n[{number}] characters {span.start}-{span.end}\n")
+        highlight.write(text[around.start : around.end], [mark], sys.stdout)
+    sys.stdout.flush()
+
+
+def summary(ctx: typer.Context) -> None:
+    def answer(facts: FactBase) -> Result:
+        kinds = {key: facts.kind(key) for key in facts.collections}
+        return Result(query.summary(facts), views.summary(kinds))
+
+    run(ctx, answer)
+
+
+def validate(
+    ctx: typer.Context,
+    path: Annotated[
+        str | None,
+        typer.Argument(metavar="[PATH]", help="The file to check (default: the data in use)."),
+    ] = None,
+) -> None:
+    file = access.choose(path or ctx.ensure_object(State).data)
+    try:
+        dataset = access.validate(file, access.read_bytes(file))
+    except DataError as exc:
+        streams.problems(exc)
+        if len(exc.problems) > 1:  # a count helps with a long list; one line says it all
+            streams.say(f"{len(exc.problems)} problems in {visible(file)}")
+        raise typer.Exit(streams.DATA_ERROR) from None
+    count = sum(len(v) for v in dataset.facts.values() if isinstance(v, list))
+    sys.stdout.write(f"ok: {count} records\n")
+
+
+def schema() -> None:
+    # The models (pydantic) are loaded only for the schema and for validation.
+    import json
+
+    from kzafrica.factfile.models import json_schema
+
+    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+
+
+def article(
+    ctx: typer.Context,
+    uncited: Annotated[
+        bool,
+        typer.Option("--uncited", help="Only the sentences no record cites, one a line."),
+    ] = False,
+    json_: Annotated[
+        bool, typer.Option("--json", help="Sentences with their offsets and citing records.")
+    ] = False,
+) -> None:
+    # Only this command reads the article's sentences and highlights them.
+    import json
+
+    from kzafrica.answers import coverage
+    from kzafrica.output import highlight
+
+    facts = loaded(ctx)
+    text = article_of(facts)
+    found = coverage.sentences(facts, text)
+    chosen = [s for s in found if not s.cited_by] if uncited else found
+    if json_:
+        data: Any = [s.as_json() for s in chosen]
+        if not uncited:
+            data = {
+                "source": facts.article["source"],
+                "sentences": data,
+                "cited": sum(1 for s in found if s.cited_by),
+                "total": len(found),
+            }
+        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+    elif uncited:
+        source = facts.article["source"]
+        sys.stdout.writelines(f"{source}:{s.line}: {s.text}\n" for s in chosen)
+        if not chosen:
+            streams.say("every sentence is cited by at least one record")
+    else:
+        highlight.write(*_stripped(text, coverage.marks(facts)), sys.stdout)
+        sys.stdout.write("\n" + coverage.coverage_line(found) + "\n")
+    sys.stdout.flush()
+
+
+def _stripped(text: str, spans: "list[Span]") -> "tuple[str, list[Span]]":
+    """``text`` without surrounding whitespace, and the spans moved to match."""
+    # Span is needed only here, after the article is loaded.
+    from kzafrica.factfile.excerpts import Span
+
+    cut = len(text) - len(text.lstrip())
+    return text.strip(), [Span(s.start - cut, s.end - cut) for s in spans]
+
+
+def dump(
+    ctx: typer.Context,
+    file: Annotated[
+        str,
+        typer.Argument(
+            metavar="FILE", help="FILE.db or FILE.sqlite for SQLite, FILE.json for JSON."
+        ),
+    ],
+    force: Annotated[bool, typer.Option("--force", help="Replace FILE if it exists.")] = False,
+) -> None:
+    # Writing SQLite or JSON files: only this command needs it.
+    from kzafrica.store import dump as dumping
+
+    try:
+        dumping.outputs(file)  # a bad name is a usage error before any work
+        dataset = access.load(ctx.ensure_object(State).data)
+        text = article_of(FactBase(dataset))
+        written = dumping.dump(dataset, text, file, force=force)
+    except UsageError as exc:
+        streams.fail(str(exc), streams.USAGE_ERROR)
+    except DataError as exc:
+        streams.data_failed(exc)
+    also = f" and {written[1]}" if len(written) > 1 else ""
+    hint = f"; browse with: datasette {written[0]} --metadata {written[1]}" if also else ""
+    streams.say(f"wrote {written[0]} ({dumping.count(dataset)} records){also}{hint}")
