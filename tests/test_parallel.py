@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,6 +65,37 @@ def test_big_results_come_through_whole() -> None:
 
     result = parallel.run(work, range(10))
     assert result == [work(n) for n in range(10)]
+
+
+class Result:
+    """A result that weakref can follow (ints and lists cannot)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.pid = os.getpid()
+
+
+def test_results_are_freed_without_the_collector() -> None:
+    # The caller runs with the collector off and then freezes what is left (firstrun): a
+    # reference cycle through the executor's futures kept every result of the worker's
+    # alive for good, 37 MiB on a first run of 100,000 records.
+    def work(n: int) -> Result:
+        time.sleep(0.002)
+        return Result(n)
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        result = parallel.run(work, range(100))
+        assert result is not None
+        assert [r.n for r in result] == list(range(100))
+        assert any(r.pid != os.getpid() for r in result)
+        kept = [weakref.ref(r) for r in result]
+        del result
+        assert [r for r in kept if r() is not None] == []
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def fail(n: int) -> int:
