@@ -19,7 +19,6 @@ with this process too, even one killed by SIGTERM or SIGKILL (``PR_SET_PDEATHSIG
 from __future__ import annotations
 
 import contextlib
-import functools
 import os
 import signal
 import sys
@@ -31,7 +30,7 @@ if TYPE_CHECKING:
 
 T = TypeVar("T")
 R = TypeVar("R")
-Submit = Callable[..., "Future[object]"]  # submits a call of _do, _keep or _kept to the worker
+Submit = Callable[[int], "Future[object]"]  # submits one item to the worker
 
 
 def cores() -> int:
@@ -64,27 +63,18 @@ def run(work: Callable[[T], R | None], items: Sequence[T]) -> list[R] | None:
     share = _Share(len(items))
     with _worker(lambda number: work(items[number])) as submit:
         try:
-            hand_over = functools.partial(submit, _keep)
-            share.feed(hand_over)
-            share.feed(hand_over)  # one at work, one waiting: the worker is never idle
+            share.feed(submit)
+            share.feed(submit)  # one at work, one waiting: the worker is never idle
             mine: list[R] = []
             while not share.failed.is_set() and (number := share.take_last()) is not None:
                 result = work(items[number])
                 if result is None:
                     return None
                 mine.append(result)
-            if any(_failed(future) for future in share.theirs):  # no more come: we met
+            # No more are handed out. Failed: items may be left that nobody did.
+            if share.failed.is_set() or any(_failed(future) for future in share.theirs):
                 return None
-            # The worker's results come in one pickle, as one list: values its items share
-            # (firstrun's memo) stay shared here, not copied once per item (50 MiB on a
-            # first run of 100,000 records).
-            kept = submit(_kept)
-            if kept.exception() is not None:
-                return None
-            theirs = dict(cast(list[tuple[int, R]], kept.result()))
-            if sorted(theirs) != list(range(len(share.theirs))):
-                return None
-            return [theirs[number] for number in range(len(share.theirs))] + mine[::-1]
+            return [cast(R, f.result()) for f in share.theirs] + mine[::-1]
         finally:
             share.close()
 
@@ -101,7 +91,7 @@ class _Share:
         self.failed = threading.Event()  # an item of the worker's failed
         self._lock = threading.Lock()
 
-    def feed(self, submit: Callable[[int], Future[object]]) -> None:
+    def feed(self, submit: Submit) -> None:
         """Hand the worker the next item from the front, if any is left."""
         with self._lock:
             if self.front >= self.back or self.failed.is_set():
@@ -115,7 +105,7 @@ class _Share:
             self.theirs.append(future)
         future.add_done_callback(lambda done: self._done(done, submit))
 
-    def _done(self, done: Future[object], submit: Callable[[int], Future[object]]) -> None:
+    def _done(self, done: Future[object], submit: Submit) -> None:
         if _failed(done):
             self.failed.set()
         else:
@@ -162,7 +152,7 @@ def aside(work: Callable[[], R]) -> Iterator[Callable[[], R]]:
         yield work
         return
     with _worker(lambda _: work()) as submit:
-        future = submit(_do, 0)
+        future = submit(0)
 
         def result() -> R:
             # exception() waits without raising what the worker raised (even a Ctrl-C there)
@@ -179,9 +169,9 @@ def _failed(future: Future[object]) -> bool:
 
 @contextlib.contextmanager
 def _worker(job: Callable[[int], object]) -> Iterator[Submit]:
-    """A forked worker for ``job``: the function given submits a call of _do, _keep or _kept
-    there. Leaving the block kills the worker if it is still at work (nobody will read what
-    it makes), and reaps it."""
+    """A forked worker for ``job``: the function given submits ``job(number)`` there.
+    Leaving the block kills the worker if it is still at work (nobody will read what it
+    makes), and reaps it."""
     # Imported here, not at the top: only a big input needs them, and they cost start-up.
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
@@ -194,8 +184,8 @@ def _worker(job: Callable[[int], object]) -> Iterator[Submit]:
     )
     futures: list[Future[object]] = []
 
-    def submit(call: Callable[..., object], *args: int) -> Future[object]:
-        futures.append(pool.submit(call, *args))
+    def submit(number: int) -> Future[object]:
+        futures.append(pool.submit(_do, number))
         return futures[-1]
 
     try:
@@ -210,13 +200,12 @@ def _worker(job: Callable[[int], object]) -> Iterator[Submit]:
 
 
 _job: Callable[[int], object] | None = None  # in a worker: what _do runs
-_results: list[tuple[int, object]] = []  # in a worker: what _keep kept
 
 
 def _start(job: Callable[[int], object], parent: int) -> None:
     """In a forked worker, first: take the job, and end with the parent."""
-    global _job, _results
-    _job, _results = job, []
+    global _job
+    _job = job
     _end_with(parent)
     # Whatever the parent left in its stream buffers, and any report of the worker's own,
     # must never reach the parent's output: the worker flushes its copies when it exits.
@@ -229,21 +218,6 @@ def _start(job: Callable[[int], object], parent: int) -> None:
 def _do(number: int) -> object:
     """In a forked worker: one item of the job."""
     return cast(Callable[[int], object], _job)(number)  # _start set it
-
-
-def _keep(number: int) -> bool | None:
-    """In a forked worker: one item of the job, its result kept for :func:`_kept`; None
-    if the job gave None."""
-    result = _do(number)
-    if result is None:
-        return None
-    _results.append((number, result))
-    return True
-
-
-def _kept() -> list[tuple[int, object]]:
-    """In a forked worker: every result :func:`_keep` kept, with its item's number."""
-    return _results
 
 
 _PR_SET_PDEATHSIG = 1  # linux/prctl.h
