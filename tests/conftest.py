@@ -1,6 +1,6 @@
 """Shared test set-up: never touch the user's own cache or data settings; Hypothesis budgets.
 
-Property tests run a quarter of their examples by default, so that the suite stays under
+Property tests run an eighth of their examples by default, so that the suite stays under
 a minute on two cores. Their whole budgets: ``pytest --hypothesis-profile=full`` (or
 ``KZAFRICA_HYPOTHESIS=full``); the share of each test's budget is that profile's
 max_examples out of 100 (see ``shared.examples``).
@@ -20,7 +20,7 @@ from shared import FULL
 
 from kzafrica.cli import app
 
-settings.register_profile("quick", max_examples=FULL // 4)
+settings.register_profile("quick", max_examples=FULL // 8)
 settings.register_profile("full", max_examples=FULL)
 # Loaded here, at start-up: --hypothesis-profile, if given, is loaded after it and wins.
 settings.load_profile(os.environ.get("KZAFRICA_HYPOTHESIS", "quick"))

@@ -4,9 +4,9 @@ Used only for big inputs, and only on Linux with a second core and no other thre
 is unsafe on macOS once system libraries are loaded, and missing on Windows). The worker is
 the standard library's: a :class:`concurrent.futures.ProcessPoolExecutor` of one process,
 forked, so the work and its data reach it by inheritance and only item numbers and results
-travel (pickled). Every item is handed to the worker in order; this process meanwhile takes
-items from the other end, each one it can still cancel, until the two meet, so neither
-sits idle while the other has a long queue. Anything that goes wrong in the worker (an
+travel (pickled). The worker takes items from the front, each handed over as its last is
+done; this process takes them from the back, until the two meet, so neither sits idle
+while the other has a long queue. Anything that goes wrong in the worker (an
 exception, a signal, an unpicklable result) is seen as soon as this process finishes the
 item at hand, and gives None, as does any item whose work gives None: the caller then does
 the work the slow, single-process way, so a failure costs time, never correctness.
