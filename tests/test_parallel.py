@@ -139,8 +139,9 @@ def test_a_failing_child_gives_none(there: Callable[[int], object]) -> None:
 
     assert parallel.run(work, range(50)) is None
     # Seen at once: the parent did not go on to do every remaining item itself first
-    # (10 s here), as when the child's failure was noticed only at the end.
-    assert len(here) <= 3
+    # (49 items, 10 s here), as when the child's failure was noticed only at the end. A
+    # few items' grace: a busy machine may be slow to start the child.
+    assert len(here) <= 10
     assert parallel.available()  # no thread of the executor's left behind
 
 

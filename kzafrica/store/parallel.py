@@ -192,6 +192,7 @@ def _worker(job: Callable[[int], object]) -> Iterator[Submit]:
         yield submit
     finally:
         if not all(future.done() for future in futures):
+            # No public way to stop a busy worker before Python 3.14 (terminate_workers).
             for process in list((pool._processes or {}).values()):
                 with contextlib.suppress(OSError):
                     process.kill()
