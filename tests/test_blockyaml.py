@@ -13,6 +13,7 @@ import yaml
 from helpers import SHIPPED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared import examples
 
 from kzafrica.factfile import blockyaml, yamlsafe
 
@@ -192,7 +193,9 @@ def documents(draw: st.DrawFn) -> str:
     return "\n".join(rows) + "\n"
 
 
-FUZZ = settings(max_examples=1500, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(
+    max_examples=examples(1500), deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 
 
 @FUZZ

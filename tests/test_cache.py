@@ -16,6 +16,7 @@ import pytest
 from helpers import SHIPPED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared import examples
 from typer.testing import CliRunner
 
 from kzafrica.cli import app
@@ -581,7 +582,9 @@ def answer_of(facts: object) -> str:
 
 
 @settings(
-    max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(40),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 @given(
     flips=st.lists(st.tuples(st.floats(0, 1), st.integers(1, 255)), min_size=1, max_size=6),

@@ -24,6 +24,7 @@ import yaml
 from helpers import SHIPPED
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from shared import examples
 from typer.testing import CliRunner
 
 from kzafrica.answers import countries, country_names, query
@@ -266,7 +267,7 @@ def test_a_non_country_is_an_error(facts: FactBase, value: str) -> None:
 
 
 @given(st.text(max_size=60))
-@settings(max_examples=300, deadline=None)
+@settings(max_examples=examples(300), deadline=None)
 def test_resolving_any_text_gives_a_country_or_a_usage_error(text: str) -> None:
     try:
         match = query.resolve_country(shipped(), text)

@@ -26,6 +26,7 @@ import yaml
 from helpers import SHIPPED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared import examples
 
 from kzafrica.factfile import blockyaml
 from kzafrica.factfile.dataset import Dataset
@@ -306,7 +307,7 @@ def edits(draw: st.DrawFn) -> tuple[str, int, str, Any]:
     return key, index, field, value
 
 
-@settings(max_examples=400, deadline=None)
+@settings(max_examples=examples(400), deadline=None)
 @given(st.lists(edits(), min_size=1, max_size=3))
 def test_reference_check_agrees_with_the_models(changes: list[tuple[str, int, str, Any]]) -> None:
     facts = json.loads(small_facts())
@@ -326,7 +327,7 @@ YAMLISH = st.text(
 )
 
 
-@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@settings(max_examples=examples(300), deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(st.integers(0, len(LINES) - 1), st.one_of(YAMLISH, st.sampled_from(LINES)))
 def test_shipped_file_with_one_line_changed(index: int, line: str) -> None:
     """Whatever one line becomes, the answer is the reference path's."""
@@ -364,7 +365,7 @@ def empty_as_before(text: str) -> bool:
     )
 
 
-@settings(max_examples=2000, deadline=None)
+@settings(max_examples=examples(2000), deadline=None)
 @given(st.text(alphabet=st.sampled_from(BREAKS_AND_BLANKS), max_size=20))
 def test_decode_finds_a_file_empty_as_before(text: str) -> None:
     if empty_as_before(text):

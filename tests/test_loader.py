@@ -18,6 +18,7 @@ import pytest
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared import examples
 
 from kzafrica.factfile import invisible, yamlsafe
 from kzafrica.factfile.dataset import Dataset
@@ -778,7 +779,9 @@ YAMLISH = st.text(
     max_size=200,
 )
 FUZZ = settings(
-    max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture]
+    max_examples=examples(200),
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
 )
 
 

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import contextlib
+import gc
 import os
 import signal
 import subprocess
 import sys
 import threading
 import time
+import weakref
 from collections.abc import Callable
 from pathlib import Path
 
@@ -65,6 +67,37 @@ def test_big_results_come_through_whole() -> None:
     assert result == [work(n) for n in range(10)]
 
 
+class Result:
+    """A result that weakref can follow (ints and lists cannot)."""
+
+    def __init__(self, n: int) -> None:
+        self.n = n
+        self.pid = os.getpid()
+
+
+def test_results_are_freed_without_the_collector() -> None:
+    # The caller runs with the collector off and then freezes what is left (firstrun): a
+    # reference cycle through the executor's futures kept every result of the worker's
+    # alive for good, 37 MiB on a first run of 100,000 records.
+    def work(n: int) -> Result:
+        time.sleep(0.002)
+        return Result(n)
+
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        result = parallel.run(work, range(100))
+        assert result is not None
+        assert [r.n for r in result] == list(range(100))
+        assert any(r.pid != os.getpid() for r in result)
+        kept = [weakref.ref(r) for r in result]
+        del result
+        assert [r for r in kept if r() is not None] == []
+    finally:
+        if enabled:
+            gc.enable()
+
+
 def fail(n: int) -> int:
     raise ValueError("failed")
 
@@ -83,7 +116,10 @@ def killed(n: int) -> int:
 
 
 def interrupted(n: int) -> int:
-    os.kill(os.getpid(), signal.SIGINT)  # Ctrl-C reaches the child too
+    # Ctrl-C reaches the child too. Python's own handler, as in a process started from a
+    # terminal: pytest itself may run with SIGINT ignored (nohup, `&` in a script).
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    os.kill(os.getpid(), signal.SIGINT)
     time.sleep(5)
     return n
 
@@ -92,14 +128,21 @@ def interrupted(n: int) -> int:
 def test_a_failing_child_gives_none(there: Callable[[int], object]) -> None:
     """The child's items fail (the parent's first item waits so that the child takes one)."""
     parent = os.getpid()
+    here: list[int] = []
 
     def work(n: int) -> object:
         if os.getpid() != parent:
             return there(n)
         time.sleep(0.2)
+        here.append(n)
         return n
 
     assert parallel.run(work, range(50)) is None
+    # Seen at once: the parent did not go on to do every remaining item itself first
+    # (49 items, 10 s here), as when the child's failure was noticed only at the end. A
+    # few items' grace: a busy machine may be slow to start the child.
+    assert len(here) <= 10
+    assert parallel.available()  # no thread of the executor's left behind
 
 
 def test_none_here_stops_the_child(tmp_path: Path) -> None:
@@ -138,12 +181,12 @@ def test_an_exception_here_stops_the_child(tmp_path: Path, error: type[BaseExcep
     assert gone(pids[0])
 
 
-SETTINGS = ["one core", "macOS", "another thread", "too few items", "too many items"]
+SETTINGS = ["one core", "macOS", "another thread", "too few items"]
 
 
 @pytest.mark.parametrize("setting", SETTINGS)
 def test_when_not_shared_all_run_here(monkeypatch: pytest.MonkeyPatch, setting: str) -> None:
-    count = {"too few items": 1, "too many items": 5000}.get(setting, 10)
+    count = {"too few items": 1}.get(setting, 10)
     if setting == "one core":
         monkeypatch.setattr(parallel, "cores", lambda: 1)
     if setting == "macOS":

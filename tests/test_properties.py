@@ -19,6 +19,7 @@ from typing import Any
 import yaml
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+from shared import examples
 from typer.testing import CliRunner, Result
 
 from kzafrica.cli import app
@@ -33,7 +34,7 @@ ALL_IDS = {r["id"] for value in FACTS.values() if isinstance(value, list) for r 
 # The autouse fixture of conftest.py gives each test one fresh cache directory, shared by
 # that test's examples, which is what these tests want.
 PROPERTY = settings(
-    max_examples=40,
+    max_examples=examples(40),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -268,7 +269,7 @@ TARGETS = [
 ]
 
 
-@settings(PROPERTY, max_examples=100)
+@settings(PROPERTY, max_examples=examples(100))
 @given(
     st.sampled_from(TARGETS),
     ANY_TEXT,

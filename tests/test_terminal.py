@@ -22,6 +22,7 @@ import pytest
 import yaml
 from helpers import LIST_COMMANDS
 from rich.cells import cell_len
+from shared import CLEARED
 from typer.testing import CliRunner
 
 from kzafrica.cli import app
@@ -29,22 +30,6 @@ from kzafrica.store import access
 
 KZAFRICA = Path(sys.executable).parent / "kzafrica"
 ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]|\x1b\][^\x07\x1b]*(?:\x07|\x1b\\)")
-# Settings of the developer's own terminal that must not leak into these tests.
-CLEARED = (
-    "COLUMNS",
-    "LINES",
-    "FORCE_COLOR",
-    "NO_COLOR",
-    "TERM",
-    "LANG",
-    "LANGUAGE",
-    "LC_ALL",
-    "LC_CTYPE",
-    "PYTHONIOENCODING",
-    "PYTHONUNBUFFERED",
-    "PYTHONUTF8",
-    "KZAFRICA_DATA",
-)
 
 
 @pytest.fixture(scope="module")
