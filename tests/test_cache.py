@@ -639,3 +639,14 @@ def test_the_stores_links_are_what_the_facts_say(tmp_path: Path) -> None:
             for country in sorted(facts.countries_of(key, record)):
                 wanted.setdefault(country, {}).setdefault(key, []).append(record["id"])
         assert mentions == wanted
+
+
+def test_each_environment_variable_is_named_in_one_module() -> None:
+    # A second spelling of a variable's name could drift from the first unnoticed.
+    package = ROOT / "kzafrica"
+    naming = {
+        module.relative_to(package).as_posix()
+        for module in package.rglob("*.py")
+        if '"KZAFRICA_' in module.read_text(encoding="utf-8")
+    }
+    assert naming == {"store/environment.py"}

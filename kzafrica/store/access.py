@@ -22,12 +22,11 @@ from typing import TypeVar
 
 from kzafrica.factfile.dataset import Dataset
 from kzafrica.factfile.errors import DataError, Problem
+from kzafrica.store.environment import ENV_DATA
 from kzafrica.store.factbase import FactBase
 from kzafrica.store.sqlite_store import Prepared, StoreCorrupt, StoredFacts
 
 MAX_BYTES = 64 * 1024 * 1024
-ENV_DATA = "KZAFRICA_DATA"
-ENV_NO_CACHE = "KZAFRICA_NO_CACHE"  # kzafrica.store.cache reads it
 _PACKAGE_DIR = Path(__file__).parents[1]  # kzafrica/
 T = TypeVar("T")
 # The start of a line (as str.splitlines splits) whose first non-blank character is not `#`:

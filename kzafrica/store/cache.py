@@ -19,7 +19,8 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-ENV_NO_CACHE = "KZAFRICA_NO_CACHE"
+from kzafrica.store.environment import ENV_NO_CACHE
+
 MAX_ENTRY_BYTES = 1024 * 1024 * 1024  # a store of the largest facts file is far smaller
 _PACKAGE_DIR = Path(__file__).parents[1]  # kzafrica/
 _DEPENDENCIES = ("pydantic", "pydantic_core", "yaml")
