@@ -15,6 +15,7 @@ from collections.abc import Iterable, Iterator
 from typing import Any
 
 from kzafrica.factfile.dataset import Dataset
+from kzafrica.factfile.references import referred
 
 Record = dict[str, Any]
 
@@ -126,11 +127,7 @@ class FactBase:
 
     def referenced(self, key: str, record: Record) -> Iterator[tuple[str, str]]:
         """(field, id) for every reference the record makes."""
-        for field in self.references.get(key, {}):
-            value = record.get(field)
-            for target in value if isinstance(value, list) else [value]:
-                if isinstance(target, str):
-                    yield field, target
+        return iter(referred(record.get, self.references.get(key, {})))
 
     def countries_of(self, key: str, record: Record) -> frozenset[str]:
         """Country ids a record mentions: directly, or through a person, place,

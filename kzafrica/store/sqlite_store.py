@@ -35,6 +35,7 @@ from pathlib import Path
 from typing import Any, NamedTuple
 
 from kzafrica.factfile.dataset import Dataset
+from kzafrica.factfile.references import referred
 from kzafrica.store.factbase import FactBase, Record
 
 try:  # the builtin BLAKE2: importing hashlib would also load OpenSSL, a few ms per run
@@ -145,16 +146,9 @@ def batch(collection: str, records: Iterable[Record], source: str, fields: Itera
     bodies: list[str] = []
     targets: list[list[str]] = []
     for record in records:
-        found: list[str] = []
-        for field in fields:  # as FactBase.referenced gives them
-            value = record.get(field)
-            if isinstance(value, list):
-                found.extend(t for t in value if isinstance(t, str))
-            elif isinstance(value, str):
-                found.append(value)
         ids.append(record["id"])
         bodies.append(_ENCODER.encode(record))
-        targets.append(found)
+        targets.append([target for _, target in referred(record.get, fields)])
     return batch_of(collection, source, ids, bodies, targets)
 
 
