@@ -641,6 +641,46 @@ def test_the_stores_links_are_what_the_facts_say(tmp_path: Path) -> None:
         assert mentions == wanted
 
 
+def test_a_record_mentions_countries_one_step_away_and_no_further() -> None:
+    """The one "mentions a country" rule, in memory and in the store: a visit mentions the
+    country of the person it names, not the country of its forum's parent body."""
+    from kzafrica.factfile.dataset import Dataset
+
+    def country(i: str) -> dict[str, Any]:
+        return {"id": i, "name": i.upper(), "code": i.upper(), "evidence": ["x"]}
+
+    facts: dict[str, Any] = {
+        "article": {"source": "article.txt"},
+        "countries": [country("rw"), country("ke"), country("kz")],
+        "people": [{"id": "pk", "name": "P", "country": "rw", "evidence": ["x"]}],
+        "organizations": [
+            {"id": "union", "name": "U", "country": "ke", "parent": None, "evidence": ["x"]},
+            {"id": "forum", "name": "F", "country": None, "parent": "union", "evidence": ["x"]},
+        ],
+        "visits": [
+            {"id": "v", "visitors": ["pk"], "destination": "kz", "occasion": "forum"},
+        ],
+    }
+    references = {
+        "countries": {},
+        "people": {"country": "country"},
+        "organizations": {"country": "country", "parent": "organization"},
+        "visits": {"visitors": "person", "destination": "country", "occasion": "organization"},
+    }
+    kinds = {key: key for key in references}
+    dataset = Dataset(facts, references, kinds, "toy")
+    memory = FactBase(dataset)
+    assert memory.countries_of("visits", facts["visits"][0]) == {"rw", "kz"}
+    assert memory.countries_of("organizations", facts["organizations"][1]) == {"ke"}
+    assert memory.countries_of("countries", facts["countries"][0]) == {"rw"}
+    _, mentions = sqlite_store._links(sqlite_store.prepare(dataset))
+    assert mentions == {
+        "rw": {"countries": ["rw"], "people": ["pk"], "visits": ["v"]},
+        "ke": {"countries": ["ke"], "organizations": ["union", "forum"]},
+        "kz": {"countries": ["kz"], "visits": ["v"]},
+    }
+
+
 def test_each_environment_variable_is_named_in_one_module() -> None:
     # A second spelling of a variable's name could drift from the first unnoticed.
     package = ROOT / "kzafrica"

@@ -36,7 +36,7 @@ from typing import Any, NamedTuple
 
 from kzafrica.factfile.dataset import Dataset
 from kzafrica.factfile.references import referred
-from kzafrica.store.factbase import FactBase, Record
+from kzafrica.store.factbase import FactBase, Record, countries_mentioned, countries_through
 
 try:  # the builtin BLAKE2: importing hashlib would also load OpenSSL, a few ms per run
     from _blake2 import blake2b
@@ -265,44 +265,36 @@ Groups = dict[str, dict[str, list[str]]]  # record id -> collection -> ids, in f
 
 def _links(facts: Prepared) -> tuple[Groups, Groups]:
     """For every record, the records that refer to it and, for a country, the records
-    that mention it (as :meth:`FactBase.countries_of` says), in one pass over the facts."""
+    that mention it (as :func:`~kzafrica.store.factbase.countries_mentioned` says), in one
+    pass over the facts."""
     country_ids = {i for part in facts.collections.get("countries", []) for i in part.ids}
-    # Per record that refers to a country, those countries (its targets in order); `reach`
-    # has those of the records that are not countries, as the records referring to them see.
-    countries: dict[str, list[str]] = {}
-    reach: dict[str, list[str]] = {}
+    is_country = country_ids.__contains__
+    # Per record, the countries a reference to it brings (its own, for a country).
+    through: dict[str, list[str]] = {}
     for key, batches in facts.collections.items():
         for part in batches:
             for record_id, targets in zip(part.ids, part.targets, strict=True):
-                if targets:
-                    found = [t for t in targets if t in country_ids]
-                    if found:
-                        countries[record_id] = found
-                        if key != "countries":
-                            reach[record_id] = found
+                found = countries_through(record_id, key == "countries", targets, is_country)
+                if found:
+                    through[record_id] = found
+    through_get = through.get
     referrers: Groups = {}
     mentions: Groups = {}
     for key, batches in facts.collections.items():
-        is_country = key == "countries"
+        in_countries = key == "countries"
         # This collection's part of every list: each list grows in file order.
         refer: dict[str, list[str]] = {}
         mention: dict[str, list[str]] = {}
         for part in batches:
             for record_id, targets in zip(part.ids, part.targets, strict=True):
-                own = countries.get(record_id)
-                named = set(own) if own else set()
-                if is_country:
-                    named.add(record_id)
                 for target in targets:
                     ids = refer.get(target)
                     if ids is None:
                         refer[target] = [record_id]
                     else:
                         ids.append(record_id)
-                    more = reach.get(target)  # a person, place, org, event: its countries
-                    if more:
-                        named.update(more)
-                for country in named:
+                own = record_id if in_countries else None
+                for country in countries_mentioned(own, targets, through_get):
                     ids = mention.get(country)
                     if ids is None:
                         mention[country] = [record_id]
