@@ -9,6 +9,7 @@ whitespace made one space. It is only ever used for comparing, never for output.
 from __future__ import annotations
 
 import unicodedata
+from collections.abc import Mapping
 
 # Typographic marks -> the plain mark a keyboard types. Hyphens and dashes: ‐ ‑ ‒ – — ―
 # and the minus sign; apostrophes and single quotes: ’ ‘ ‛ ′ ʼ and the grave and acute
@@ -25,9 +26,23 @@ _PLAIN = str.maketrans(
 def fold(text: str) -> str:
     """The comparable form of ``text``: 'Kazakhstan’s' and "KAZAKHSTAN'S" fold alike, as do
     'Traoré' and 'traore', 'Guinea–Bissau' and 'guinea-bissau'."""
-    # Compatibility forms first ('ℙ' is 'P'), then case, then again: case folding can
-    # give letters that decompose ('İ' -> 'i̇').
-    compatible = unicodedata.normalize("NFKD", text.translate(_PLAIN))
-    decomposed = unicodedata.normalize("NFKD", compatible.casefold())
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return " ".join(plain.translate(_PLAIN).split())
+    return " ".join(comparable(text, _PLAIN).split())
+
+
+def comparable(text: str, marks: Mapping[int, str | None]) -> str:
+    """``text`` with case, accents and compatibility forms ('ℙ' is 'P') not counting, and
+    every mark in ``marks`` (a ``str.maketrans`` table) replaced: the one folding, which
+    each comparison gives the marks it treats as equal or as nothing.
+
+    Marks are replaced before decomposing, which may break one into a space and an accent
+    ('´'), and again after, for the marks decomposing makes. Case is folded between two
+    decompositions: folding can give letters that decompose ('İ' -> 'i̇').
+    """
+    decomposed = unicodedata.normalize("NFKD", text.translate(marks)).casefold()
+    return without_accents(decomposed).translate(marks)
+
+
+def without_accents(text: str) -> str:
+    """``text`` decomposed (NFKD) and without its combining marks: 'Traoré' -> 'Traore'."""
+    decomposed = unicodedata.normalize("NFKD", text)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
