@@ -18,13 +18,14 @@ from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from kzafrica.answers.demonyms import DEMONYMS
-from kzafrica.answers.textfold import comparable
+from kzafrica.answers.textfold import APOSTROPHES, comparable
 from kzafrica.store.factbase import Record
 
-# Apostrophes of every kind ("d'Ivoire", "d’Ivoire", "People's") and the full stops of
-# abbreviations ("U.S.", "St.", "Rep.") are left out; "&" is "and". Every other character
-# that is not a letter or digit (hyphens, dashes, commas, brackets, slashes) parts words.
-_SPELLING = {**dict.fromkeys(map(ord, "'’‘ʼʻ`´′＇."), None), ord("&"): " and "}
+# Apostrophes of every kind ("d'Ivoire", "d’Ivoire", "People's"; the ʻokina too, which
+# fold keeps as a letter) and the full stops of abbreviations ("U.S.", "St.", "Rep.") are
+# left out; "&" is "and". Every other character that is not a letter or digit (hyphens,
+# dashes, commas, brackets, slashes) parts words.
+_SPELLING = {**dict.fromkeys(map(ord, f"'{APOSTROPHES}ʻ."), None), ord("&"): " and "}
 # Words that never tell two countries apart: "The Gambia" is Gambia, "Republic of the
 # Congo" is "Republic of Congo". "Democratic" and "Republic" are kept: they do.
 _NOISE = frozenset({"the", "of"})

@@ -11,13 +11,15 @@ from __future__ import annotations
 import unicodedata
 from collections.abc import Mapping
 
+# What is typed as ' : apostrophes and single quotes ’ ‘ ‛ ′ ʼ ＇, and the grave and acute
+# accents used as apostrophes.
+APOSTROPHES = "\u2019\u2018\u201b\u2032\u02bc\u0060\u00b4\uff07"
 # Typographic marks -> the plain mark a keyboard types. Hyphens and dashes: ‐ ‑ ‒ – — ―
-# and the minus sign; apostrophes and single quotes: ’ ‘ ‛ ′ ʼ and the grave and acute
-# accents used as apostrophes; double quotes: “ ” „ ‟ ″ « ».
+# and the minus sign; the apostrophes; double quotes: “ ” „ ‟ ″ « ».
 _PLAIN = str.maketrans(
     {
         **dict.fromkeys("\u2010\u2011\u2012\u2013\u2014\u2015\u2212\ufe58\ufe63\uff0d", "-"),
-        **dict.fromkeys("\u2019\u2018\u201b\u2032\u02bc\u0060\u00b4\uff07", "'"),
+        **dict.fromkeys(APOSTROPHES, "'"),
         **dict.fromkeys("\u201c\u201d\u201e\u201f\u2033\u00ab\u00bb\uff02", '"'),
     }
 )
