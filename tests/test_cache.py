@@ -20,7 +20,7 @@ from typer.testing import CliRunner
 
 from kzafrica.cli import app
 from kzafrica.factfile.errors import DataError
-from kzafrica.store import access, build, cache, shipped, sqlite_store
+from kzafrica.store import access, build, cache, shipped, sqlite_store, stored_facts
 from kzafrica.store.factbase import FactBase
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -182,7 +182,7 @@ def test_an_edited_facts_yaml_is_validated_not_served_stale(
     monkeypatch.setattr(access, "packaged_facts", lambda: edited)
     notes: list[str] = []
     facts = access.open_facts(None, notes)
-    assert not isinstance(facts, sqlite_store.StoredFacts) or facts.entry is not None
+    assert not isinstance(facts, stored_facts.StoredFacts) or facts.entry is not None
     assert any("does not match" in n for n in notes)
     assert len(entries(root)) == 1  # validated once, then served from the cache
     # and the change itself shows
@@ -430,7 +430,7 @@ def test_the_first_run_answers_from_the_store_it_writes(root: Path, copy: Path) 
     access, and the answer comes from it, as on every later run."""
     notes: list[str] = []
     facts = access.open_facts(str(copy), notes)
-    assert isinstance(facts, sqlite_store.StoredFacts)
+    assert isinstance(facts, stored_facts.StoredFacts)
     assert facts.entry is not None
     assert entries(root) == [facts.entry]
     assert notes == []
@@ -440,12 +440,12 @@ def test_a_store_unreadable_once_written_still_answers(
     root: Path, copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def damaged(*args: object) -> None:
-        raise sqlite_store.StoreCorrupt("unreadable")
+        raise stored_facts.StoreCorrupt("unreadable")
 
     monkeypatch.setattr(access, "_open", damaged)
     notes: list[str] = []
     facts = access.open_facts(str(copy), notes)
-    assert not isinstance(facts, sqlite_store.StoredFacts)
+    assert not isinstance(facts, stored_facts.StoredFacts)
     assert trade_2024(copy) == TRADE_2024
     assert notes == ["could not write the cache: unreadable"]
 

@@ -4,7 +4,7 @@ The query path never needs pydantic or PyYAML once a file has validated. The shi
 come already validated (``kzafrica/facts.db``, made by ``python -m kzafrica.store.build`` and
 kept in step by a test); a ``--data`` file is validated once and its store kept in the
 cache (:mod:`kzafrica.store.cache`). A store is read through
-:mod:`kzafrica.store.sqlite_store`, which
+:mod:`kzafrica.store.stored_facts`, which
 checks every row it reads: a store that is not exactly what kzafrica wrote is set aside
 and the facts validated again, so unvalidated data is never served.
 """
@@ -24,7 +24,8 @@ from kzafrica.factfile.dataset import Dataset
 from kzafrica.factfile.errors import DataError, Problem
 from kzafrica.store.environment import ENV_DATA
 from kzafrica.store.factbase import FactBase
-from kzafrica.store.sqlite_store import Prepared, StoreCorrupt, StoredFacts
+from kzafrica.store.sqlite_store import Prepared
+from kzafrica.store.stored_facts import StoreCorrupt, StoredFacts
 
 MAX_BYTES = 64 * 1024 * 1024
 _PACKAGE_DIR = Path(__file__).parents[1]  # kzafrica/
