@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from typer.testing import CliRunner
 
 from kzafrica.cli import app
+from kzafrica.factfile import package_files
 from kzafrica.factfile.errors import DataError
 from kzafrica.store import access, build, cache, shipped, sqlite_store, stored_facts
 from kzafrica.store.factbase import FactBase
@@ -535,7 +536,8 @@ def test_the_key_covers_every_module_and_the_article(
     monkeypatch: pytest.MonkeyPatch, tmp_path: Path
 ) -> None:
     package = package_copy(tmp_path)
-    monkeypatch.setattr(cache, "_PACKAGE_DIR", package)
+    monkeypatch.setattr(package_files, "PACKAGE_DIR", package)
+    monkeypatch.setattr(package_files, "SOURCES", package / "sources")
     changed = [*package.rglob("*.py"), *package.glob("sources/*")]
     assert {p.name for p in changed} >= {"errors.py", "models.py", "validation.py", "article.txt"}
     for path in changed:

@@ -14,6 +14,7 @@ from typing import Any
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
 from kzafrica.factfile import references
+from kzafrica.factfile.errors import Loc
 from kzafrica.factfile.records import (
     Area,
     Article,
@@ -35,7 +36,6 @@ from kzafrica.factfile.records import (
     Trade,
     Visit,
 )
-from kzafrica.factfile.references import Loc
 
 # Collection key in facts.yaml -> model. The order is the order of output and schema.
 COLLECTIONS: dict[str, type[BaseRecord]] = {

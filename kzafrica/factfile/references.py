@@ -16,7 +16,7 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
-Loc = tuple[str | int, ...]
+from kzafrica.factfile.errors import Loc
 
 
 def referred(value_of: Callable[[str], Any], fields: Iterable[str]) -> list[tuple[str, str]]:

@@ -22,13 +22,13 @@ from typing import TypeVar
 
 from kzafrica.factfile.dataset import Dataset
 from kzafrica.factfile.errors import DataError, Problem
+from kzafrica.factfile.package_files import PACKAGE_DIR, SOURCES
 from kzafrica.store.environment import ENV_DATA
 from kzafrica.store.factbase import FactBase
 from kzafrica.store.sqlite_store import Prepared
 from kzafrica.store.stored_facts import StoreCorrupt, StoredFacts
 
 MAX_BYTES = 64 * 1024 * 1024
-_PACKAGE_DIR = Path(__file__).parents[1]  # kzafrica/
 T = TypeVar("T")
 # The start of a line (as str.splitlines splits) whose first non-blank character is not `#`:
 # a search, not a list of a big file's lines. Compiled on first use, as queries never need it.
@@ -38,12 +38,12 @@ _CONTENT = rf"(?:^|(?<=[{_BREAKS}]))[^\S{_BREAKS}]*[^\s#]"
 
 def packaged_facts() -> Path:
     """The facts.yaml shipped inside the package."""
-    return _PACKAGE_DIR / "facts.yaml"
+    return PACKAGE_DIR / "facts.yaml"
 
 
 def packaged_article() -> str:
     """The shipped copy of the article."""
-    return (_PACKAGE_DIR / "sources" / "article.txt").read_text(encoding="utf-8")
+    return (SOURCES / "article.txt").read_text(encoding="utf-8")
 
 
 def choose(path: str | None) -> str:
