@@ -193,7 +193,7 @@ def _as_rows(
             for field, target in pairs:
                 named[field].add(target)
             targets.append([target for _, target in pairs])
-        rows = sqlite_store.batch_of(key, source, ids, bodies, targets)
+        rows = sqlite_store.batch_of_json(key, source, ids, bodies, targets)
         out.append((key, _Part(rows, named), first))
     return out
 

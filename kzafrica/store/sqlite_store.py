@@ -130,7 +130,9 @@ class Prepared(NamedTuple):
     source: str  # the source article's file name, recorded on every record
 
 
-def batch(collection: str, records: Iterable[Record], source: str, fields: Iterable[str]) -> Batch:
+def batch_of_records(
+    collection: str, records: Iterable[Record], source: str, fields: Iterable[str]
+) -> Batch:
     """The rows of ``records`` of ``collection``, whose reference fields are ``fields``."""
     fields = tuple(fields)
     ids: list[str] = []
@@ -140,10 +142,10 @@ def batch(collection: str, records: Iterable[Record], source: str, fields: Itera
         ids.append(record["id"])
         bodies.append(_ENCODER.encode(record))
         targets.append([target for _, target in referred(record.get, fields)])
-    return batch_of(collection, source, ids, bodies, targets)
+    return batch_of_json(collection, source, ids, bodies, targets)
 
 
-def batch_of(
+def batch_of_json(
     collection: str, source: str, ids: list[str], bodies: list[str], targets: list[list[str]]
 ) -> Batch:
     """The rows of records of ``collection``: their ids, JSON bodies, and the ids each refers
@@ -162,7 +164,7 @@ def prepare(dataset: Dataset, article: str = "") -> Prepared:
     one its ``article.source`` names)."""
     source = article or str(dataset.facts["article"].get("source", ""))
     collections = {
-        key: [batch(key, dataset.facts[key], source, dataset.references.get(key, {}))]
+        key: [batch_of_records(key, dataset.facts[key], source, dataset.references.get(key, {}))]
         for key in dataset.kinds
         if key in dataset.facts
     }
@@ -241,13 +243,13 @@ def _link_rows(facts: Prepared) -> tuple[list[tuple[str, str]], list[tuple[str, 
         if i in linked
     ]
     rows = [
-        _row(i, _json_groups(referrers.get(i, {})), _json_groups(mentions.get(i, {})))
+        _with_digest(i, _json_groups(referrers.get(i, {})), _json_groups(mentions.get(i, {})))
         for i in sorted(linked)
     ]
     return marks, rows
 
 
-def _row(*columns: str) -> tuple[str, ...]:
+def _with_digest(*columns: str) -> tuple[str, ...]:
     return (*columns, digest(*columns))
 
 
