@@ -212,35 +212,23 @@ _SPANS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
 def _assemble_rows(entries: list[Entry], source: str) -> Prepared | None:
-    """:func:`_assemble` and :func:`references_wrong` for entries made by :func:`_as_rows`."""
-    found: dict[str, Any] = {}
-    for key, value, first in entries:
-        if first:
-            if key in found:
-                return None  # a duplicate top-level key
-            found[key] = value if key == "article" else [value]
-        else:
-            found[key].append(value)
-    made: dict[str, Any] = {}
-    for name, field in FactsFile.model_fields.items():
-        if name in found:
-            value = found.pop(name)
-            size = len(value) if name == "article" else sum(len(p.rows.ids) for p in value)
-            for rule in field.metadata:
-                if not isinstance(rule, MinLen) or size < rule.min_length:
-                    return None  # too short, or a constraint this path does not know
-            made[name] = value
-        elif field.is_required():
-            return None
-        elif (
-            _adapters()[name].dump_python(field.get_default(call_default_factory=True), mode="json")
-            != []
-        ):
-            return None  # a default this path does not know
-        else:
-            made[name] = []
-    if found or "article" not in made or _rows_wrong(made):
-        return None  # anything left over is an unknown key
+    """:func:`_assemble` and :func:`references_wrong` for entries made by :func:`_as_rows`:
+    a collection is its list of :class:`_Part` s."""
+    pieces = _gathered(entries)
+    if pieces is None:
+        return None
+    found = {key: values[0] if key == "article" else values for key, values in pieces.items()}
+
+    def size(name: str, value: Any) -> int:
+        return len(value) if name == "article" else sum(len(p.rows.ids) for p in value)
+
+    made = _in_model_order(found, size)
+    if made is None or "article" not in made:
+        return None
+    if any(made[name] != [] for name in made if name not in found):
+        return None  # a default other than no records: this path does not know it
+    if _rows_wrong(made):
+        return None
     collections = {key: [p.rows for p in made[key]] for key in KINDS if key in made}
     return Prepared(made["article"], REFERENCES, KINDS, collections, source)
 
@@ -289,27 +277,49 @@ def _validate(
 
 def _assemble(entries: list[Entry]) -> dict[str, Any] | None:
     """The whole of the facts, in the model's order, as ``FactsFile`` would validate them."""
-    found: dict[str, Any] = {}
+    pieces = _gathered(entries)
+    if pieces is None:
+        return None
+    found = {
+        key: values[0] if len(values) == 1 else [item for value in values for item in value]
+        for key, values in pieces.items()
+    }
+    return _in_model_order(found, lambda name, value: len(value))
+
+
+def _gathered(entries: list[Entry]) -> dict[str, list[Any]] | None:
+    """Each top-level key's values, piece by piece in file order; None for a key given
+    twice."""
+    found: dict[str, list[Any]] = {}
     for key, value, first in entries:
         if first:
             if key in found:
                 return None  # a duplicate top-level key
-            found[key] = value
+            found[key] = [value]
         else:
-            found[key].extend(value)
-    facts: dict[str, Any] = {}
+            found[key].append(value)
+    return found
+
+
+def _in_model_order(
+    found: dict[str, Any], size: Callable[[str, Any], int]
+) -> dict[str, Any] | None:
+    """The top-level values ``found``, in the model's order, as ``FactsFile`` checks them:
+    none too short (``size`` measures a value), none required missing, a missing one its
+    default (JSON-ready). None where one is not so, or a key is not the model's."""
+    out: dict[str, Any] = {}
     for name, field in FactsFile.model_fields.items():
         if name in found:
             for rule in field.metadata:
-                if not isinstance(rule, MinLen) or len(found[name]) < rule.min_length:
+                if not isinstance(rule, MinLen) or size(name, found[name]) < rule.min_length:
                     return None  # too short, or a constraint this path does not know
-            facts[name] = found.pop(name)
+            out[name] = found[name]
         elif field.is_required():
             return None
         else:
             default = field.get_default(call_default_factory=True)
-            facts[name] = _adapters()[name].dump_python(default, mode="json")
-    return None if found else facts  # anything left over is an unknown key
+            out[name] = _adapters()[name].dump_python(default, mode="json")
+    return out if found.keys() <= out.keys() else None  # a key left over is unknown
 
 
 def references_wrong(facts: dict[str, Any]) -> bool:
