@@ -18,7 +18,6 @@ from __future__ import annotations
 import codecs
 import functools
 import gc
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, NamedTuple
@@ -158,9 +157,11 @@ def _as_rows(
     """Validated top-level entries (lists of records as models) with each list made into a
     :class:`_Part`, its excerpts located; None if one is not found, or anything is unusual.
 
-    A record's JSON is pydantic's (``to_json``), the very text ``json.dumps`` gives for its
-    ``model_dump(mode="json")`` in the store's compact form (the models hold no floats),
-    with ``evidence_at`` added last, as :func:`kzafrica.factfile.excerpts.annotate` adds it.
+    A record's JSON is pydantic's (``to_json``, for speed): the very text the store's
+    :func:`~kzafrica.store.sqlite_store.compact_json` gives for its ``model_dump(mode="json")``
+    (the models hold no floats), with ``evidence_at`` added last, as
+    :func:`kzafrica.factfile.excerpts.annotate` adds it. The tests hold the rows to the
+    store the reference path makes.
     """
     out: list[Entry] = []
     located: dict[Any, str | None] = {}  # excerpts (and pins) -> their evidence_at, as JSON
@@ -205,10 +206,7 @@ def _evidence_at_json(
     found = {"evidence": evidence, "occurrences": pins}
     if not locate(found) or "evidence_at" not in found:
         return None
-    return _SPANS.encode(found["evidence_at"])
-
-
-_SPANS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    return sqlite_store.compact_json(found["evidence_at"])
 
 
 def _assemble_rows(entries: list[Entry], source: str) -> Prepared | None:

@@ -84,27 +84,27 @@ def digest(*parts: str) -> str:
     return made.hexdigest()
 
 
-_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
-
-
-def _dumps(value: Any) -> str:
-    return _ENCODER.encode(value)
+# The store's JSON: compact, non-ASCII kept. Every row's JSON is made by this one encoder
+# (the fast first run's too), so that equal data gives equal rows and digests.
+compact_json = json.JSONEncoder(ensure_ascii=False, separators=(",", ":")).encode
 
 
 _ESCAPED = re.compile(r'[\x00-\x1f"\\]')  # what JSON escapes in a string, non-ASCII kept
 
 
 def _json_ids(ids: list[str]) -> str:
-    """``_dumps(ids)`` for a list of ids, joined directly when none needs escaping: the
+    """``compact_json(ids)`` for a list of ids, joined directly when none needs escaping: the
     lists of a big file's links hold hundreds of thousands."""
     if not ids or _ESCAPED.search("".join(ids)) is not None:
-        return _dumps(ids)
+        return compact_json(ids)
     return '["' + '","'.join(ids) + '"]'
 
 
 def _json_groups(groups: dict[str, list[str]]) -> str:
-    """``_dumps(groups)`` for ids by collection."""
-    return "{" + ",".join(f"{_dumps(key)}:{_json_ids(ids)}" for key, ids in groups.items()) + "}"
+    """``compact_json(groups)`` for ids by collection."""
+    return (
+        "{" + ",".join(f"{compact_json(key)}:{_json_ids(ids)}" for key, ids in groups.items()) + "}"
+    )
 
 
 # -- writing -----------------------------------------------------------------------------
@@ -140,7 +140,7 @@ def batch_of_records(
     targets: list[list[str]] = []
     for record in records:
         ids.append(record["id"])
-        bodies.append(_ENCODER.encode(record))
+        bodies.append(compact_json(record))
         targets.append([target for _, target in referred(record.get, fields)])
     return batch_of_json(collection, source, ids, bodies, targets)
 
@@ -185,7 +185,7 @@ def write(conn: sqlite3.Connection, facts: Dataset | Prepared, key: str, article
         if statement.strip():  # transaction (a dump writes more tables in the same one)
             conn.execute(statement)
     source = ready.source
-    meta = _dumps(
+    meta = compact_json(
         {
             "article": ready.article,
             "kinds": ready.kinds,
