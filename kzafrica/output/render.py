@@ -141,7 +141,7 @@ def sort_rows(rows: list[Record], keys: tuple[str, ...]) -> list[Record]:
 
 
 def _date_key(date: str, end: Any) -> Any:
-    from kzafrica.factfile import dates
+    from kzafrica.factfile import dates  # only to sort by a date
 
     try:
         return (0, dates.record_span(date, end if isinstance(end, str) else None))
@@ -362,7 +362,7 @@ def _cell(value: Any) -> str | int | float:
 
 
 def _delimited(result: Result, stream: TextIO, delimiter: str) -> None:
-    import csv
+    import csv  # only for CSV and TSV
     import io
 
     if result.view.delimited and isinstance(result.data, list):
@@ -420,7 +420,7 @@ def _tsv(result: Result, options: Options, stream: TextIO) -> None:
 
 @writer("yaml")
 def _yaml(result: Result, options: Options, stream: TextIO) -> None:
-    import yaml
+    import yaml  # PyYAML: only for --yaml
 
     _emit(stream, yaml.safe_dump(result.data, sort_keys=False, allow_unicode=True))
 

@@ -23,6 +23,7 @@ from typing import TypeVar
 from kzafrica.factfile.dataset import Dataset
 from kzafrica.factfile.errors import DataError, Problem
 from kzafrica.factfile.package_files import PACKAGE_DIR, SOURCES
+from kzafrica.store import sqlite_store
 from kzafrica.store.environment import ENV_DATA
 from kzafrica.store.factbase import FactBase
 from kzafrica.store.sqlite_store import Prepared
@@ -146,7 +147,7 @@ def _reference(file: str, data: bytes) -> Dataset:
     """:func:`validate` the reference way, which says where every problem is."""
     text = decode(file, data)
     from kzafrica.factfile import yamlsafe  # PyYAML: only on the reference path
-    from kzafrica.factfile.validation import check
+    from kzafrica.factfile.validation import check  # pydantic: likewise
 
     try:
         raw = yamlsafe.load(text)
@@ -171,7 +172,7 @@ def ask(path: str | None, use: Callable[[FactBase], T], notes: list[str] | None 
             raise
         notes.append(f"ignored a damaged store ({exc}); validated the facts again")
         if facts.entry is not None:
-            from kzafrica.store import cache
+            from kzafrica.store import cache  # only for a store found damaged
 
             cache.discard(facts.entry)
         return use(_validated(choose(path), notes, shipped_ok=False))
@@ -241,7 +242,7 @@ def _validated(file: str, notes: list[str], *, shipped_ok: bool) -> FactBase:
 
 def _shipped(file: str, notes: list[str]) -> StoredFacts | None:
     """The prevalidated store of the shipped facts, if it was made from these bytes."""
-    from kzafrica.store import shipped
+    from kzafrica.store import shipped  # only for the shipped facts
 
     try:
         data = read_bytes(file)
@@ -270,8 +271,6 @@ def _open(path: Path, key: str, source: str, entry: Path | None) -> StoredFacts:
 
 
 def _write(file: str, facts: Dataset | Prepared, key: str) -> None:
-    from kzafrica.store import sqlite_store
-
     conn = sqlite3.connect(file)
     try:
         conn.execute("PRAGMA journal_mode = OFF")  # the file is renamed into place whole

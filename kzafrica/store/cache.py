@@ -81,7 +81,7 @@ def key(data: Iterator[bytes], prefix: str = "") -> str:
 def _dependency_versions() -> str:
     """The installed distributions of the validating libraries, by their dist-info names
     (``pydantic-2.14.4.dist-info``): reading them costs no import."""
-    from importlib.util import find_spec
+    from importlib.util import find_spec  # only to make a key, never for the shipped facts
 
     found = []
     for module in _DEPENDENCIES:
@@ -129,7 +129,7 @@ def write(folder: Path, name: str, fill: Callable[[str], None]) -> Path:
     """Create an entry and return its path: ``fill`` writes the store at a fresh private
     path, which is then renamed into place. Failures leave no entry and no temporary file;
     an interruption (Ctrl-C) removes the temporary file and goes on interrupting."""
-    import tempfile
+    import tempfile  # only to write an entry
 
     _prune(folder)
     fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".db", dir=folder)  # O_EXCL, 0600
