@@ -50,7 +50,7 @@ def in_pieces(text: str, size: int) -> dict[str, Any] | None:
                 if key in out:
                     return None  # a key twice: the caller must see that
                 out[key] = value
-        elif piece.part == 0:
+        elif piece.number == 0:
             if piece.key in out:
                 return None
             out[piece.key] = data

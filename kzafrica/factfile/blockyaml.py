@@ -83,7 +83,7 @@ class Piece(NamedTuple):
     end: int
     key: str | None = None
     indent: int = 0
-    part: int = 0  # 0 for the first piece of a list, then 1, 2...
+    number: int = 0  # of the piece in its list: 0 for the first, then 1, 2...
 
 
 def usable(text: str) -> bool:
@@ -138,12 +138,12 @@ def pieces(data: bytes, size: int, start: int = 0) -> list[Piece] | None:
             return None
         key, indent, at = head[1].decode("ascii"), len(head[2]), head.start(2)
         needle = b"\n" + b" " * indent + b"- "
-        part = 0
+        number = 0
         while at < end:
             cut = data.find(needle, min(at + size, end) - 1, end)
             stop = end if cut < 0 else cut + 1
-            out.append(Piece(at, stop, key, indent, part))
-            at, part = stop, part + 1
+            out.append(Piece(at, stop, key, indent, number))
+            at, number = stop, number + 1
     return out
 
 

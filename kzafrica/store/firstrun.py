@@ -269,7 +269,7 @@ def _validate(
             return None
         if not (models and isinstance(valid, list)):
             valid = adapter.dump_python(valid, mode="json")
-        out.append((key, valid, part.part == 0))
+        out.append((key, valid, part.number == 0))
     return out
 
 
