@@ -101,7 +101,7 @@ def digests(store: Path, warm_ms: float) -> None:
     conn.close()
     start = time.perf_counter()
     for row in rows:
-        sqlite_store._row_digest(*row)
+        sqlite_store.digest(*row)
     every = (time.perf_counter() - start) * 1000
     print(f"\nrow digests (store {len(data) / 2**20:.0f} MiB, {len(rows):,} records)")
     print(f"  warm run, checking the rows it reads   {warm_ms:9.0f} ms")

@@ -33,7 +33,7 @@ def agrees(text: str) -> Any:
 
 
 def in_pieces(text: str, size: int) -> dict[str, Any] | None:
-    """The document read piece by piece and put back together, as recordwise does it, or
+    """The document read piece by piece and put back together, as the fast first run does it, or
     None if a piece fails or a top-level key comes twice."""
     out: dict[str, Any] = {}
     memo: dict[str, Any] = {}
@@ -51,13 +51,13 @@ def in_pieces(text: str, size: int) -> dict[str, Any] | None:
                 if key in out:
                     return None  # a key twice: the caller must see that
                 out[key] = value
-        elif piece.part == 0:
+        elif piece.number == 0:
             if piece.key in out:
                 return None
             out[piece.key] = data
         else:
             out[piece.key].extend(data)
-    return out or None  # nothing at all is not a mapping (recordwise: `article` is missing)
+    return out or None  # nothing at all is not a mapping (the fast first run: `article` is missing)
 
 
 def test_shipped_file_is_read_as_the_strict_reader_reads_it() -> None:

@@ -14,15 +14,11 @@ from typing import Any
 
 import pytest
 from helpers import SHIPPED
-from hypothesis import HealthCheck, given, settings
-from hypothesis import strategies as st
-from shared import examples
 from typer.testing import CliRunner
 
 from kzafrica.cli import app
 from kzafrica.factfile.errors import DataError
-from kzafrica.store import access, build, cache, shipped, sqlite_store
-from kzafrica.store.factbase import FactBase
+from kzafrica.store import access, sqlite_store, stored_facts
 
 ROOT = Path(__file__).resolve().parents[1]
 RUNNER = CliRunner()
@@ -153,23 +149,7 @@ def test_the_warm_path_never_validates(
     ask(["visits"])  # the shipped store
 
 
-# -- the shipped store -----------------------------------------------------------------
-
-
-def test_the_shipped_store_is_in_step_with_facts_yaml(tmp_path: Path) -> None:
-    """If this fails, run `python -m kzafrica.store.build` and commit kzafrica/facts.db."""
-    fresh = tmp_path / "fresh.db"
-    build.build(fresh)
-
-    def content(path: Path) -> list[object]:
-        conn = sqlite3.connect(path)
-        rows: list[object] = []
-        for table in ("kz_meta", "kz_collections", "kz_records", "kz_links"):
-            rows += sorted(conn.execute(f"SELECT * FROM {table}").fetchall())
-        conn.close()
-        return rows
-
-    assert content(shipped.store_path()) == content(fresh)
+# -- the shipped store -------------------------------------------------------------------
 
 
 def test_an_edited_facts_yaml_is_validated_not_served_stale(
@@ -183,30 +163,12 @@ def test_an_edited_facts_yaml_is_validated_not_served_stale(
     monkeypatch.setattr(access, "packaged_facts", lambda: edited)
     notes: list[str] = []
     facts = access.open_facts(None, notes)
-    assert not isinstance(facts, sqlite_store.StoredFacts) or facts.entry is not None
+    assert not isinstance(facts, stored_facts.StoredFacts) or facts.entry is not None
     assert any("does not match" in n for n in notes)
     assert len(entries(root)) == 1  # validated once, then served from the cache
     # and the change itself shows
     edited.write_text(SHIPPED.replace("dateline: Astana", "dateline: Almaty"), "utf-8")
     assert access.open_facts(None).article["dateline"] == "Almaty"
-
-
-def test_the_first_run_of_the_shipped_facts_imports_neither_pydantic_nor_yaml(
-    tmp_path: Path,
-) -> None:
-    probe = (
-        "import atexit, sys; from kzafrica.cli.app import main\n"
-        "sys.argv = ['kzafrica', 'visits', '--json']\n"
-        "atexit.register(lambda: sys.stderr.write("
-        "'LOADED ' + ' '.join(sorted({'pydantic','yaml'} & set(sys.modules)))))\n"
-        "main()\n"
-    )
-    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "empty"), "KZAFRICA_NO_CACHE": "1"}
-    done = subprocess.run(
-        [sys.executable, "-c", probe], env=env, capture_output=True, text=True, check=True
-    )
-    assert done.stderr.strip().endswith("LOADED")
-    assert not (tmp_path / "empty").exists()
 
 
 # -- tampering ---------------------------------------------------------------------------
@@ -431,7 +393,7 @@ def test_the_first_run_answers_from_the_store_it_writes(root: Path, copy: Path) 
     access, and the answer comes from it, as on every later run."""
     notes: list[str] = []
     facts = access.open_facts(str(copy), notes)
-    assert isinstance(facts, sqlite_store.StoredFacts)
+    assert isinstance(facts, stored_facts.StoredFacts)
     assert facts.entry is not None
     assert entries(root) == [facts.entry]
     assert notes == []
@@ -441,12 +403,12 @@ def test_a_store_unreadable_once_written_still_answers(
     root: Path, copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     def damaged(*args: object) -> None:
-        raise sqlite_store.StoreCorrupt("unreadable")
+        raise stored_facts.StoreCorrupt("unreadable")
 
     monkeypatch.setattr(access, "_open", damaged)
     notes: list[str] = []
     facts = access.open_facts(str(copy), notes)
-    assert not isinstance(facts, sqlite_store.StoredFacts)
+    assert not isinstance(facts, stored_facts.StoredFacts)
     assert trade_2024(copy) == TRADE_2024
     assert notes == ["could not write the cache: unreadable"]
 
@@ -520,97 +482,6 @@ def test_an_edited_file_gets_a_new_entry(root: Path, copy: Path) -> None:
     assert len(entries(root)) == 2
 
 
-# -- the key -----------------------------------------------------------------------------
-
-
-def package_copy(tmp_path: Path) -> Path:
-    package = tmp_path / "package"
-    real = access.packaged_facts().parent
-    for path in [*real.rglob("*.py"), *real.glob("sources/*")]:
-        (package / path.relative_to(real)).parent.mkdir(parents=True, exist_ok=True)
-        (package / path.relative_to(real)).write_bytes(path.read_bytes())
-    return package
-
-
-def test_the_key_covers_every_module_and_the_article(
-    monkeypatch: pytest.MonkeyPatch, tmp_path: Path
-) -> None:
-    package = package_copy(tmp_path)
-    monkeypatch.setattr(cache, "_PACKAGE_DIR", package)
-    changed = [*package.rglob("*.py"), *package.glob("sources/*")]
-    assert {p.name for p in changed} >= {"errors.py", "models.py", "validation.py", "article.txt"}
-    for path in changed:
-        before = cache.key(iter([b"same data"]))
-        with path.open("ab") as handle:
-            handle.write(b"\n")
-        assert cache.key(iter([b"same data"])) != before, path.name
-
-
-def test_the_key_covers_the_validating_libraries(monkeypatch: pytest.MonkeyPatch) -> None:
-    found = cache._dependency_versions()
-    assert "pydantic-" in found
-    assert "pydantic_core-" in found
-    assert "yaml-" in found.lower()
-    before = cache.key(iter([b"x"]))
-    monkeypatch.setattr(cache, "_dependency_versions", lambda: found.replace("2.", "9."))
-    assert cache.key(iter([b"x"])) != before
-
-
-# -- property ----------------------------------------------------------------------------
-
-
-@pytest.fixture(scope="module")
-def good_entry(tmp_path_factory: pytest.TempPathFactory) -> tuple[bytes, str, Path]:
-    where = tmp_path_factory.mktemp("entry")
-    facts = where / "facts.yaml"
-    facts.write_text(SHIPPED, "utf-8")
-    name = cache.key(iter([facts.read_bytes()]))
-    dataset = access.validate(str(facts), facts.read_bytes())
-    database = where / "entry.db"
-    access._write(str(database), dataset, name)
-    return database.read_bytes(), name, facts
-
-
-def answer_of(facts: object) -> str:
-    from kzafrica.answers import query
-
-    assert isinstance(facts, FactBase)
-    rwanda = query.resolve_country(facts, "Rwanda")
-    return json.dumps(
-        [query.visits(facts, rwanda, query.Window(), None), query.show(facts, "rwanda")]
-    )
-
-
-@settings(
-    max_examples=examples(40),
-    deadline=None,
-    suppress_health_check=[HealthCheck.function_scoped_fixture],
-)
-@given(
-    flips=st.lists(st.tuples(st.floats(0, 1), st.integers(1, 255)), min_size=1, max_size=6),
-    cut=st.one_of(st.none(), st.floats(0, 1)),
-)
-def test_any_damage_to_an_entry_gives_the_right_answer_or_a_fresh_validation(
-    good_entry: tuple[bytes, str, Path],
-    tmp_path_factory: pytest.TempPathFactory,
-    flips: list[tuple[float, int]],
-    cut: float | None,
-) -> None:
-    data, name, facts = good_entry
-    expected = answer_of(FactBase(access.validate(str(facts), facts.read_bytes())))
-    damaged = bytearray(data)
-    for where, xor in flips:
-        damaged[int(where * (len(damaged) - 1))] ^= xor
-    if cut is not None:
-        damaged = damaged[: int(cut * len(damaged))]
-    root = tmp_path_factory.mktemp("xdg")
-    (root / "kzafrica").mkdir(mode=0o700)
-    (root / "kzafrica" / f"{name}.db").write_bytes(bytes(damaged))
-    os.environ["XDG_CACHE_HOME"] = str(root)  # the autouse fixture restores it
-    got = access.ask(str(facts), answer_of)
-    assert got == expected
-
-
 def test_store_corruption_is_never_a_traceback(
     root: Path, copy: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -620,25 +491,3 @@ def test_store_corruption_is_never_a_traceback(
     result = RUNNER.invoke(app.app, ["--data", str(copy), "visits", "--country", "Rwanda"])
     assert result.exit_code == 0
     assert "Traceback" not in result.output
-
-
-def test_the_stores_links_are_what_the_facts_say(tmp_path: Path) -> None:
-    """The one-pass index equals FactBase' own answers: referrers, and countries_of."""
-    big = tmp_path / "big.yaml"
-    subprocess.run(
-        [sys.executable, str(ROOT / "benchmarks" / "make_facts.py"), "--records=800", f"-o{big}"],
-        check=True,
-    )
-    for dataset in (access.validate(str(big), big.read_bytes()), access.load()):
-        facts = FactBase(dataset)
-        referrers, mentions = sqlite_store._links(sqlite_store.prepare(dataset))
-        for _, record in facts.all():
-            expected: dict[str, list[str]] = {}
-            for other_key, other in facts.referrers(record["id"]):
-                expected.setdefault(other_key, []).append(other["id"])
-            assert referrers.get(record["id"], {}) == expected
-        wanted: dict[str, dict[str, list[str]]] = {}
-        for key, record in facts.all():
-            for country in sorted(facts.countries_of(key, record)):
-                wanted.setdefault(country, {}).setdefault(key, []).append(record["id"])
-        assert mentions == wanted

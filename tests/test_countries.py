@@ -65,6 +65,7 @@ def resolve(facts: FactBase, text: str) -> tuple[str | None, str]:
     "spellings",
     [
         ["Côte d'Ivoire", "Côte d’Ivoire", "Cote d'Ivoire", "COTE D`IVOIRE", "Cote dIvoire"],
+        ["Côte d‛Ivoire", "Cote d′Ivoire", "Côte dʼIvoire", "Cote d＇Ivoire", "Cote dʻIvoire"],
         ["Guinea-Bissau", "Guinea Bissau", "guinea–bissau", "Guinea—Bissau", "GUINEA_BISSAU"],
         ["Republic of the Congo", "Republic of Congo", "Rep. of Congo", "republic of the congo"],
         ["Democratic Republic of the Congo", "Democratic Republic of Congo", "Dem. Rep. Congo"],

@@ -16,7 +16,7 @@ from typing import Any
 import pycountry
 import pytest
 
-from kzafrica.factfile import models
+from kzafrica.factfile import models, records
 from kzafrica.store import access
 from kzafrica.store.factbase import FactBase
 
@@ -217,15 +217,15 @@ LABELS: dict[tuple[str, str], dict[str, str]] = {
     },
 }
 VOCABULARIES: dict[tuple[str, str], Any] = {
-    ("organizations", "type"): models.OrgType,
-    ("visits", "status"): models.Status,
-    ("visits", "form"): models.VisitForm,
-    ("visits", "level"): models.Level,
-    ("events", "status"): models.Status,
-    ("events", "type"): models.EventType,
-    ("trade", "qualifier"): models.Qualifier,
-    ("goods", "direction"): models.Direction,
-    ("missions", "type"): models.MissionType,
+    ("organizations", "type"): records.OrgType,
+    ("visits", "status"): records.Status,
+    ("visits", "form"): records.VisitForm,
+    ("visits", "level"): records.Level,
+    ("events", "status"): records.Status,
+    ("events", "type"): records.EventType,
+    ("trade", "qualifier"): records.Qualifier,
+    ("goods", "direction"): records.Direction,
+    ("missions", "type"): records.MissionType,
 }
 # Words that qualify a figure: where the article puts one before it, the amount keeps it.
 QUALIFYING = (

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from kzafrica.cli import app
-from kzafrica.factfile import dates, models
+from kzafrica.factfile import dates, models, records
 
 
 def base() -> dict[str, Any]:
@@ -127,13 +127,13 @@ def test_remembered_checks_give_the_checks_answers(text: str) -> None:
         except ValueError as exc:
             return f"refused {exc}"
 
-    for check, seen in ((models._safe_text, models._SAFE), (models._check_date, models._DATES)):
+    for check, seen in ((records._safe_text, records._SAFE), (records._check_date, records._DATES)):
         first = outcome(check, text)
         assert outcome(check, text) == first
         if first.startswith("refused"):
             assert text not in seen
-    assert outcome(models._check_date, "2025-02-30").startswith("refused")
-    assert outcome(models._safe_text, " padded").startswith("refused")
+    assert outcome(records._check_date, "2025-02-30").startswith("refused")
+    assert outcome(records._safe_text, " padded").startswith("refused")
 
 
 def test_an_unquoted_year_means_the_year() -> None:
@@ -247,4 +247,4 @@ def test_every_real_day_round_trips(day: dt.date) -> None:
 
 
 def test_cli_status_choices_are_the_models() -> None:
-    assert {s.value for s in app.Status} == set(typing.get_args(models.Status))
+    assert {s.value for s in app.Status} == set(typing.get_args(records.Status))

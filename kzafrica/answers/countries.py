@@ -6,24 +6,26 @@ and former names, from the table in kzafrica/answers/country_names.py, which
 tools/make_country_names.py generates from well-kept sources. That table is imported
 only when the fact base does not know the value, so the common case never pays for it.
 
-Every name is compared by :func:`key`, the one folding rule, which the generator uses
+Every name is compared by :func:`key` (the one folding of text,
+:func:`kzafrica.answers.textfold.comparable`, with its own marks), which the generator uses
 too: 'Côte d’Ivoire', "COTE D'IVOIRE" and 'Cote dIvoire' are one key, and so are
 'Republic of the Congo' and 'Republic of Congo', but never 'Democratic Republic of the
 Congo'. No Typer, no Rich, no printing.
 """
 
 import functools
-import unicodedata
 from collections.abc import Iterable, Mapping
 from typing import NamedTuple
 
 from kzafrica.answers.demonyms import DEMONYMS
+from kzafrica.answers.textfold import APOSTROPHES, comparable
 from kzafrica.store.factbase import Record
 
-# Apostrophes of every kind ("d'Ivoire", "d’Ivoire", "People's") and the full stops of
-# abbreviations ("U.S.", "St.", "Rep.") are left out; "&" is "and". Every other character
-# that is not a letter or digit (hyphens, dashes, commas, brackets, slashes) parts words.
-_SPELLING = {**dict.fromkeys(map(ord, "'’‘ʼʻ`´′＇."), None), ord("&"): " and "}
+# Apostrophes of every kind ("d'Ivoire", "d’Ivoire", "People's"; the ʻokina too, which
+# fold keeps as a letter) and the full stops of abbreviations ("U.S.", "St.", "Rep.") are
+# left out; "&" is "and". Every other character that is not a letter or digit (hyphens,
+# dashes, commas, brackets, slashes) parts words.
+_SPELLING = {**dict.fromkeys(map(ord, f"'{APOSTROPHES}ʻ."), None), ord("&"): " and "}
 # Words that never tell two countries apart: "The Gambia" is Gambia, "Republic of the
 # Congo" is "Republic of Congo". "Democratic" and "Republic" are kept: they do.
 _NOISE = frozenset({"the", "of"})
@@ -35,11 +37,9 @@ def key(text: str) -> str:
     """The form in which names are compared: case, accents, apostrophes and punctuation
     do not count, '&' is 'and'; in a name of several words 'the' and 'of' do not count
     either, and 'St.', 'Rep.' and 'Dem.' stand for their words."""
-    # Marks out before NFKD, which turns '´' into a space and an accent, and after it, for
-    # what it makes; case folded between two NFKDs, as each can undo what the other did.
-    decomposed = unicodedata.normalize("NFKD", text.translate(_SPELLING)).casefold()
-    decomposed = unicodedata.normalize("NFKD", decomposed).translate(_SPELLING)
-    spaced = "".join(c if c.isalnum() else " " for c in decomposed if not unicodedata.combining(c))
+    # The one folding of text, with this comparison's marks: spelling marks count for
+    # nothing here (fold makes them plain), as 'Cote dIvoire' is how a name gets typed.
+    spaced = "".join(c if c.isalnum() else " " for c in comparable(text, _SPELLING))
     words = spaced.split()
     if len(words) > 1:  # alone, 'ST' is São Tomé and Príncipe's code
         words = [_WORDS.get(word, word) for word in words if word not in _NOISE]

@@ -170,7 +170,7 @@ def search(facts: FactBase, text: str) -> list[Record]:
     """Every record with a field holding ``text`` (any case, accents, apostrophes, dashes),
     each with ``matched``: the fields that hold it. Records whose own fields hold it come
     first, those that hold it only in their evidence after them; each group in file order."""
-    wanted = needed(text, "search needs some text, e.g. kzafrica search grain")
+    wanted = folded_filter(text, "search needs some text, e.g. kzafrica search grain")
     own: list[Record] = []
     evidence_only: list[Record] = []
     for key, record in facts.all():
@@ -183,7 +183,7 @@ def search(facts: FactBase, text: str) -> list[Record]:
     return own + evidence_only
 
 
-def needed(text: str | None, hint: str) -> str:
+def folded_filter(text: str | None, hint: str) -> str:
     """The folded form of a text filter that must not be empty."""
     wanted = fold(text or "")
     if not wanted:
@@ -321,14 +321,14 @@ def visits(
         return (
             window.admits(record)
             and status in (None, record["status"])
-            and all(refers(facts, key, record, fields, match) for match, fields in rest)
+            and all(refers_to(facts, key, record, fields, match) for match, fields in rest)
         )
 
     rows = select(facts, ["visits"], where=keep, country=first[0], fields=first[1])
     return window.mark(chronological(rows))
 
 
-def refers(
+def refers_to(
     facts: FactBase, key: str, record: Record, fields: tuple[str, ...], match: CountryMatch
 ) -> bool:
     """True when one of the record's ``fields`` refers to the matched country."""
@@ -379,12 +379,14 @@ def statements(facts: FactBase, speaker: str | None, contains: str | None) -> li
 
 def _said(facts: FactBase, key: str, speaker: str | None, contains: str | None) -> list[Record]:
     who = (
-        "" if speaker is None else needed(speaker, "--speaker needs a name, e.g. --speaker kagame")
+        ""
+        if speaker is None
+        else folded_filter(speaker, "--speaker needs a name, e.g. --speaker kagame")
     )
     words = (
         ""
         if contains is None
-        else needed(contains, "--contains needs some words, e.g. --contains partner")
+        else folded_filter(contains, "--contains needs some words, e.g. --contains partner")
     )
 
     def keep(key: str, record: Record) -> bool:

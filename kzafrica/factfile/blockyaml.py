@@ -52,10 +52,13 @@ _MORE = re.compile(
 )
 _FLOW_ITEM = re.compile(rf"'([^']*(?:''[^']*)*)'|({_WORD})")
 _NO_VALUE: Any = object()
-# A line read: column, width of its `- ` (0 for none), key, value (or _NO_VALUE), and the
-# text of a plain scalar that the next lines may go on with.
-Token = tuple[int, int, str | None, Any, str | None]
-_BLANK: Token = (-1, 0, None, _NO_VALUE, None)  # a blank line or a comment
+# What one line says, always unpacked at once as (column, dash, key, value, plain): where
+# its content starts (-1 for a blank line or a comment), the width of its `- ` (0 for none),
+# its key, its value (_NO_VALUE for none), and the text of a plain scalar that the next
+# lines may go on with. A plain tuple: a NamedTuple, made for every distinct line of a big
+# file, made this reader a tenth slower.
+Line = tuple[int, int, str | None, Any, str | None]
+_BLANK: Line = (-1, 0, None, _NO_VALUE, None)  # a blank line or a comment
 # Pieces are found in the file's bytes (UTF-8 keeps every ASCII byte for itself), so that
 # the whole file is never one string; each piece is decoded as it is read.
 # A line that starts with a key: searched as `\n` and the key, which is many times faster
@@ -80,7 +83,7 @@ class Piece(NamedTuple):
     end: int
     key: str | None = None
     indent: int = 0
-    part: int = 0  # 0 for the first piece of a list, then 1, 2...
+    number: int = 0  # of the piece in its list: 0 for the first, then 1, 2...
 
 
 def usable(text: str) -> bool:
@@ -135,16 +138,16 @@ def pieces(data: bytes, size: int, start: int = 0) -> list[Piece] | None:
             return None
         key, indent, at = head[1].decode("ascii"), len(head[2]), head.start(2)
         needle = b"\n" + b" " * indent + b"- "
-        part = 0
+        number = 0
         while at < end:
             cut = data.find(needle, min(at + size, end) - 1, end)
             stop = end if cut < 0 else cut + 1
-            out.append(Piece(at, stop, key, indent, part))
-            at, part = stop, part + 1
+            out.append(Piece(at, stop, key, indent, number))
+            at, number = stop, number + 1
     return out
 
 
-def _token(line: str, values: dict[str, Any]) -> Token | None:
+def _read_line(line: str, values: dict[str, Any]) -> Line | None:
     """What one line says, or None if it is not one of the plain layout's lines."""
     found = _LINE.fullmatch(line)
     if found is None:
@@ -189,7 +192,7 @@ def _read(lines: list[str], root: Any, indent: int, values: dict[str, Any]) -> b
     False at the first line this reader does not handle. ``values`` shares repeated values.
     """
     more = _MORE.fullmatch
-    seen: dict[str, Token] = {}  # most lines repeat (`  status: held`): read each once
+    seen: dict[str, Line] = {}  # most lines repeat (`  status: held`): read each once
     seen_get = seen.get
     parents: list[tuple[int, Any, bool]] = []
     at, here, is_map = indent, root, isinstance(root, dict)
@@ -200,16 +203,18 @@ def _read(lines: list[str], root: Any, indent: int, values: dict[str, Any]) -> b
     open_at: str | int = 0
     open_text = ""
     for line in lines:
-        token = seen_get(line)
-        if token is None:
-            token = _token(line, values)
-            if token is None:
+        said = seen_get(line)
+        if said is None:
+            said = _read_line(line, values)
+            if said is None:
                 if open_in is None or len(line) - len(line.lstrip(" ")) <= at:
                     return False
-                token = (at + 1, 0, None, _NO_VALUE, None)  # can only go on a scalar
-            elif type(token[3]) is not list:  # a flow list must not be shared
-                seen[line] = token
-        column, dash, key, value, plain = token
+                said = (at + 1, 0, None, _NO_VALUE, None)  # can only go on a scalar
+            else:
+                _, _, _, value, _ = said
+                if type(value) is not list:  # a flow list must not be shared
+                    seen[line] = said
+        column, dash, key, value, plain = said
         if open_in is not None:
             if column > at:  # (a blank line or a comment, column -1, ends it)
                 going = more(line)

@@ -5,7 +5,8 @@ import re
 from collections.abc import Callable
 from typing import NamedTuple
 
-Path = tuple[str | int, ...]
+# Where a value stands in the data: its keys and list indexes from the top (visits.3.date).
+Loc = tuple[str | int, ...]
 
 # Characters that cannot be seen, or that could take over or disguise a terminal line:
 # controls, format characters (bidi overrides, zero-width marks, soft hyphens, tags),
@@ -73,7 +74,7 @@ class Problem(NamedTuple):
     message: str
     line: int | None = None  # 1-based
     column: int | None = None  # 1-based
-    path: Path = ()
+    path: Loc = ()
 
     def render(self, file: str) -> str:
         """``FILE:LINE:COL: path.to.field: message``, leaving out what is unknown.

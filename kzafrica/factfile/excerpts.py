@@ -18,14 +18,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterable, Iterator
-from pathlib import Path
 from typing import Any, NamedTuple
 
-SOURCES = Path(__file__).parents[1] / "sources"
+from kzafrica.factfile.errors import Loc
+from kzafrica.factfile.package_files import SOURCES
+
 # A plain file name of the sources folder: no folders, no hidden files.
 _PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
-
-Loc = tuple[str | int, ...]
 
 
 class Span(NamedTuple):

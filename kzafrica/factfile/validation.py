@@ -13,7 +13,7 @@ from pydantic import ValidationError
 
 from kzafrica.factfile import excerpts, yamlsafe
 from kzafrica.factfile.dataset import Dataset
-from kzafrica.factfile.errors import DataError, Path, Problem
+from kzafrica.factfile.errors import DataError, Loc, Problem
 from kzafrica.factfile.models import (
     COLLECTIONS,
     KINDS,
@@ -85,8 +85,8 @@ def _show(value: Any) -> str:
     return shown if len(shown) <= 60 else shown[:57] + "..."
 
 
-def _located(file: str, text: str, raw: Any, problems: list[tuple[Path, str]]) -> DataError:
-    marks: dict[Path, tuple[int, int]] = {}
+def _located(file: str, text: str, raw: Any, problems: list[tuple[Loc, str]]) -> DataError:
+    marks: dict[Loc, tuple[int, int]] = {}
     yamlsafe.load(text, marks)  # cannot fail: the same text parsed a moment ago
     out = []
     for path, message in problems:
@@ -99,7 +99,7 @@ def _located(file: str, text: str, raw: Any, problems: list[tuple[Path, str]]) -
     return DataError(file, out)
 
 
-def _nearest(marks: dict[Path, tuple[int, int]], path: Path) -> tuple[int, int]:
+def _nearest(marks: dict[Loc, tuple[int, int]], path: Loc) -> tuple[int, int]:
     """Where the value at ``path`` starts, or its closest enclosing value that exists."""
     for depth in range(len(path), -1, -1):
         found = marks.get(path[:depth])
@@ -108,7 +108,7 @@ def _nearest(marks: dict[Path, tuple[int, int]], path: Path) -> tuple[int, int]:
     return (1, 1)
 
 
-def _record_id(raw: Any, path: Path) -> str | None:
+def _record_id(raw: Any, path: Loc) -> str | None:
     if len(path) < 2 or not isinstance(raw, dict):
         return None
     items = raw.get(path[0])

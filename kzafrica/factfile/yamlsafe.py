@@ -15,7 +15,7 @@ from typing import Any
 
 import yaml
 
-from kzafrica.factfile.errors import Path, Problem
+from kzafrica.factfile.errors import Loc, Problem
 from kzafrica.factfile.yamlplain import MAX_DEPTH, plain_value
 
 __all__ = ["MAX_DEPTH", "YamlProblem", "load", "plain_value"]
@@ -36,7 +36,7 @@ class YamlProblem(Exception):
         self.problem = problem
 
 
-def _at(mark: Any, message: str, path: Path = ()) -> YamlProblem:
+def _at(mark: Any, message: str, path: Loc = ()) -> YamlProblem:
     line = mark.line + 1 if mark is not None else None
     column = mark.column + 1 if mark is not None else None
     return YamlProblem(Problem(message, line, column, path))
@@ -52,7 +52,7 @@ def _scalar(event: Any) -> Any:
         raise _at(event.start_mark, f"number with {len(value)} digits is too long") from None
 
 
-def load(text: str, marks: dict[Path, tuple[int, int]] | None = None) -> Any:
+def load(text: str, marks: dict[Loc, tuple[int, int]] | None = None) -> Any:
     """Parse one YAML document of plain data. Fill ``marks`` (path -> line, column) if given.
 
     Raises :class:`YamlProblem` for anything that is not plain data, and for syntax errors.
@@ -73,7 +73,7 @@ def load(text: str, marks: dict[Path, tuple[int, int]] | None = None) -> Any:
         raise YamlProblem(Problem(f"YAML error: {str(exc).splitlines()[0]}")) from None
 
 
-def _build(events: Any, marks: dict[Path, tuple[int, int]] | None) -> Any:
+def _build(events: Any, marks: dict[Loc, tuple[int, int]] | None) -> Any:
     # Each open container: [value, path, pending key, keys seen, pending key's mark]; the
     # last three for mappings only.
     stack: list[list[Any]] = []
@@ -122,7 +122,7 @@ def _build(events: Any, marks: dict[Path, tuple[int, int]] | None) -> Any:
             value = []
         mark: Any = event.start_mark
         if parent is None:
-            path: Path = ()
+            path: Loc = ()
             root = value
         elif isinstance(parent[0], dict):
             path = (*parent[1], parent[2])

@@ -29,7 +29,7 @@ def plain(text: str, spans: Iterable[Span]) -> str:
 
 def console(stream: TextIO) -> Any:
     """A Rich console for ``stream`` that never interprets markup, emoji or highlighting."""
-    from rich.console import Console
+    from rich.console import Console  # Rich: only for highlighted output
 
     return Console(file=stream, emoji=False, highlight=False, markup=False)
 
@@ -45,7 +45,7 @@ def write(text: str, spans: Iterable[Span], stream: TextIO) -> None:
     if not styled(out):
         stream.write(plain(text, spans) + "\n")
         return
-    from rich.text import Text
+    from rich.text import Text  # only for a stream that shows colour
 
     shown = Text(text)
     for span in merged(spans):

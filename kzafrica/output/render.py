@@ -2,14 +2,14 @@
 
 A command hands over a :class:`Result`: the data (a list of records, or one object for
 ``show`` and ``summary``) and a :class:`View` saying how a table shows it. Machine formats
-write the data itself, losslessly; the table is for people (laid out by
-:mod:`kzafrica.output.tables`). Before any format, :func:`write` applies the options every list
-command shares: --sort, then --limit, then --fields. Heavy imports (Rich, PyYAML, csv)
-happen inside the writer that needs them, so a ``--json`` run never pays for Rich.
+write the data itself, losslessly; the table is for people (written by
+:mod:`kzafrica.output.table_format`, laid out by :mod:`kzafrica.output.tables`). Before any
+format, :func:`write` applies the options every list command shares: --sort, then
+--limit, then --fields. Heavy imports (Rich, PyYAML, csv) happen inside the writer that
+needs them, so a ``--json`` run never pays for Rich.
 """
 
 import json
-import unicodedata
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, TextIO
 
@@ -120,7 +120,7 @@ def sort_rows(rows: list[Record], keys: tuple[str, ...]) -> list[Record]:
     """Rows ordered by each key in turn (``-key`` descending), stably; a record without
     the field comes last either way. Dates sort by the days they cover, text by its
     folded form."""
-    from kzafrica.answers.textfold import fold
+    from kzafrica.answers.textfold import fold  # only for --sort
 
     for key in reversed(keys):
         path = key.lstrip("-")
@@ -141,7 +141,7 @@ def sort_rows(rows: list[Record], keys: tuple[str, ...]) -> list[Record]:
 
 
 def _date_key(date: str, end: Any) -> Any:
-    from kzafrica.factfile import dates
+    from kzafrica.factfile import dates  # only to sort by a date
 
     try:
         return (0, dates.record_span(date, end if isinstance(end, str) else None))
@@ -255,74 +255,9 @@ def field_column(name: str) -> Column:
 
 @writer("table")
 def _table(result: Result, options: Options, stream: TextIO) -> None:
-    from rich.console import Console
-    from rich.text import Text
+    from kzafrica.output import table_format  # Rich: only a table needs it
 
-    from kzafrica.output import tables
-
-    # Text objects are never parsed as markup; emoji codes and highlighting stay off, so
-    # whatever a data file holds is shown exactly as typed.
-    console = Console(file=stream, emoji=False, highlight=False, markup=False, soft_wrap=False)
-    encoding = getattr(stream, "encoding", None) or "utf-8"
-
-    def cell(value: str) -> Text:
-        return Text(_displayable(value, encoding))
-
-    view = result.view
-    title = cell(view.title)
-    caption = view.caption
-    if isinstance(result.data, dict):
-        pairs = (
-            view.pairs(result.data)
-            if view.pairs and not options.fields
-            else [(key, block(value)) for key, value in result.data.items()]
-        )
-        if not options.cite and not options.fields:
-            pairs = [(key, value) for key, value in pairs if key != "evidence"]
-            if "evidence" in result.data:
-                caption = "Evidence: add --cite, or use --json"
-        _print(
-            console,
-            tables.object_table(title, _caption(cell, caption), pairs, console.width, cell),
-            stream,
-        )
-        return
-    columns = list(view.columns)
-    if options.fields:  # --cite shows the evidence under each row, not as a column
-        columns = [
-            field_column(f) for f in options.fields if not (options.cite and f == "evidence")
-        ]
-    cells = [
-        tables.Cells(
-            column.header,
-            [column.value(row) for row in result.data],
-            whole=column.whole,
-            min_width=column.min_width,
-            stack=column.stack,
-        )
-        for column in columns
-    ]
-    evidence = [_evidence(row) for row in result.data] if options.cite else None
-    if not result.data:
-        caption = "No records match."
-    table = tables.list_table(title, _caption(cell, caption), cells, evidence, console.width, cell)
-    _print(console, table, stream)
-
-
-def _caption(cell: Callable[[str], Any], caption: str | None) -> Any:
-    return cell(caption) if caption else None
-
-
-def _evidence(row: Record) -> str:
-    return "\n".join(str(excerpt) for excerpt in row.get("evidence") or [])
-
-
-def _print(console: Any, table: Any, stream: TextIO) -> None:
-    # Rich turns a closed pipe into a silent exit 1 (our "invalid data file"); writing
-    # the rendered text ourselves lets the BrokenPipeError reach the CLI, which exits 141.
-    with console.capture() as captured:
-        console.print(table)
-    stream.write(captured.get())
+    table_format.write(result, options, stream)
 
 
 def block(value: Any) -> str:
@@ -345,26 +280,6 @@ def _inline(value: Record) -> str:
 
 
 # -- machine formats ---------------------------------------------------------------
-
-
-# Typographic marks a table uses, in ASCII, for a terminal that cannot show them.
-_PLAIN = str.maketrans(
-    {"→": "->", "█": "#", "…": "...", "“": '"', "”": '"', "’": "'", "–": "-", "·": "-"}
-)
-
-
-def _displayable(text: str, encoding: str) -> str:
-    """``text`` as the stream can show it: unchanged where it can; else marks in ASCII,
-    accents dropped (Traoré -> Traore), anything left escaped. Rich measures the result,
-    so columns stay aligned. Machine formats never do this: they keep the exact text."""
-    try:
-        text.encode(encoding)
-        return text
-    except (UnicodeEncodeError, LookupError):
-        pass
-    decomposed = unicodedata.normalize("NFKD", text.translate(_PLAIN))
-    plain = "".join(c for c in decomposed if not unicodedata.combining(c))
-    return plain.encode(encoding, "backslashreplace").decode(encoding, "replace")
 
 
 def _emit(stream: TextIO, text: str) -> None:
@@ -447,7 +362,7 @@ def _cell(value: Any) -> str | int | float:
 
 
 def _delimited(result: Result, stream: TextIO, delimiter: str) -> None:
-    import csv
+    import csv  # only for CSV and TSV
     import io
 
     if result.view.delimited and isinstance(result.data, list):
@@ -505,7 +420,7 @@ def _tsv(result: Result, options: Options, stream: TextIO) -> None:
 
 @writer("yaml")
 def _yaml(result: Result, options: Options, stream: TextIO) -> None:
-    import yaml
+    import yaml  # PyYAML: only for --yaml
 
     _emit(stream, yaml.safe_dump(result.data, sort_keys=False, allow_unicode=True))
 

@@ -4,7 +4,7 @@ The query path never needs pydantic or PyYAML once a file has validated. The shi
 come already validated (``kzafrica/facts.db``, made by ``python -m kzafrica.store.build`` and
 kept in step by a test); a ``--data`` file is validated once and its store kept in the
 cache (:mod:`kzafrica.store.cache`). A store is read through
-:mod:`kzafrica.store.sqlite_store`, which
+:mod:`kzafrica.store.stored_facts`, which
 checks every row it reads: a store that is not exactly what kzafrica wrote is set aside
 and the facts validated again, so unvalidated data is never served.
 """
@@ -22,13 +22,14 @@ from typing import TypeVar
 
 from kzafrica.factfile.dataset import Dataset
 from kzafrica.factfile.errors import DataError, Problem
+from kzafrica.factfile.package_files import PACKAGE_DIR, SOURCES
+from kzafrica.store import sqlite_store
+from kzafrica.store.environment import ENV_DATA
 from kzafrica.store.factbase import FactBase
-from kzafrica.store.sqlite_store import Prepared, StoreCorrupt, StoredFacts
+from kzafrica.store.sqlite_store import Prepared
+from kzafrica.store.stored_facts import StoreCorrupt, StoredFacts
 
 MAX_BYTES = 64 * 1024 * 1024
-ENV_DATA = "KZAFRICA_DATA"
-ENV_NO_CACHE = "KZAFRICA_NO_CACHE"  # kzafrica.store.cache reads it
-_PACKAGE_DIR = Path(__file__).parents[1]  # kzafrica/
 T = TypeVar("T")
 # The start of a line (as str.splitlines splits) whose first non-blank character is not `#`:
 # a search, not a list of a big file's lines. Compiled on first use, as queries never need it.
@@ -38,12 +39,12 @@ _CONTENT = rf"(?:^|(?<=[{_BREAKS}]))[^\S{_BREAKS}]*[^\s#]"
 
 def packaged_facts() -> Path:
     """The facts.yaml shipped inside the package."""
-    return _PACKAGE_DIR / "facts.yaml"
+    return PACKAGE_DIR / "facts.yaml"
 
 
 def packaged_article() -> str:
     """The shipped copy of the article."""
-    return (_PACKAGE_DIR / "sources" / "article.txt").read_text(encoding="utf-8")
+    return (SOURCES / "article.txt").read_text(encoding="utf-8")
 
 
 def choose(path: str | None) -> str:
@@ -146,7 +147,7 @@ def _reference(file: str, data: bytes) -> Dataset:
     """:func:`validate` the reference way, which says where every problem is."""
     text = decode(file, data)
     from kzafrica.factfile import yamlsafe  # PyYAML: only on the reference path
-    from kzafrica.factfile.validation import check
+    from kzafrica.factfile.validation import check  # pydantic: likewise
 
     try:
         raw = yamlsafe.load(text)
@@ -171,7 +172,7 @@ def ask(path: str | None, use: Callable[[FactBase], T], notes: list[str] | None 
             raise
         notes.append(f"ignored a damaged store ({exc}); validated the facts again")
         if facts.entry is not None:
-            from kzafrica.store import cache
+            from kzafrica.store import cache  # only for a store found damaged
 
             cache.discard(facts.entry)
         return use(_validated(choose(path), notes, shipped_ok=False))
@@ -241,7 +242,7 @@ def _validated(file: str, notes: list[str], *, shipped_ok: bool) -> FactBase:
 
 def _shipped(file: str, notes: list[str]) -> StoredFacts | None:
     """The prevalidated store of the shipped facts, if it was made from these bytes."""
-    from kzafrica.store import shipped
+    from kzafrica.store import shipped  # only for the shipped facts
 
     try:
         data = read_bytes(file)
@@ -270,8 +271,6 @@ def _open(path: Path, key: str, source: str, entry: Path | None) -> StoredFacts:
 
 
 def _write(file: str, facts: Dataset | Prepared, key: str) -> None:
-    from kzafrica.store import sqlite_store
-
     conn = sqlite3.connect(file)
     try:
         conn.execute("PRAGMA journal_mode = OFF")  # the file is renamed into place whole

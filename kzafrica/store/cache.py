@@ -19,9 +19,10 @@ from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import BinaryIO
 
-ENV_NO_CACHE = "KZAFRICA_NO_CACHE"
+from kzafrica.factfile import package_files
+from kzafrica.store.environment import ENV_NO_CACHE
+
 MAX_ENTRY_BYTES = 1024 * 1024 * 1024  # a store of the largest facts file is far smaller
-_PACKAGE_DIR = Path(__file__).parents[1]  # kzafrica/
 _DEPENDENCIES = ("pydantic", "pydantic_core", "yaml")
 
 
@@ -65,11 +66,12 @@ def key(data: Iterator[bytes], prefix: str = "") -> str:
     import hashlib  # OpenSSL's SHA-256: the fastest on big files, needed only for --data
 
     digest = hashlib.sha256(prefix.encode())
-    for module in sorted(_PACKAGE_DIR.rglob("*.py")):  # any module may change the result
-        name = module.relative_to(_PACKAGE_DIR).as_posix()
+    package, sources = package_files.PACKAGE_DIR, package_files.SOURCES
+    for module in sorted(package.rglob("*.py")):  # any module may change the result
+        name = module.relative_to(package).as_posix()
         digest.update(name.encode() + b"\0" + module.read_bytes())
-    for name in sorted(os.listdir(_PACKAGE_DIR / "sources")):
-        digest.update(name.encode() + b"\0" + (_PACKAGE_DIR / "sources" / name).read_bytes())
+    for name in sorted(os.listdir(sources)):
+        digest.update(name.encode() + b"\0" + (sources / name).read_bytes())
     digest.update(_dependency_versions().encode())
     for chunk in data:
         digest.update(chunk)
@@ -79,7 +81,7 @@ def key(data: Iterator[bytes], prefix: str = "") -> str:
 def _dependency_versions() -> str:
     """The installed distributions of the validating libraries, by their dist-info names
     (``pydantic-2.14.4.dist-info``): reading them costs no import."""
-    from importlib.util import find_spec
+    from importlib.util import find_spec  # only to make a key, never for the shipped facts
 
     found = []
     for module in _DEPENDENCIES:
@@ -127,7 +129,7 @@ def write(folder: Path, name: str, fill: Callable[[str], None]) -> Path:
     """Create an entry and return its path: ``fill`` writes the store at a fresh private
     path, which is then renamed into place. Failures leave no entry and no temporary file;
     an interruption (Ctrl-C) removes the temporary file and goes on interrupting."""
-    import tempfile
+    import tempfile  # only to write an entry
 
     _prune(folder)
     fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".db", dir=folder)  # O_EXCL, 0600

@@ -209,6 +209,7 @@ def _article(conn: sqlite3.Connection, facts: FactBase, text: str) -> None:
 def datasette_metadata(dataset: Dataset, database: str = "facts") -> dict[str, Any]:
     """Datasette metadata for a database of these tables named ``database`` (Datasette
     names a database after its file: ``facts.db`` is ``facts``)."""
+    # pydantic: only for the metadata of a dump
     from kzafrica.factfile import fieldhelp
     from kzafrica.factfile.models import COLLECTIONS
 

@@ -11,10 +11,11 @@ references expanded to ``{id, name}`` (countries also carry ``code``).
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from typing import Any
 
 from kzafrica.factfile.dataset import Dataset
+from kzafrica.factfile.references import referred
 
 Record = dict[str, Any]
 
@@ -126,34 +127,24 @@ class FactBase:
 
     def referenced(self, key: str, record: Record) -> Iterator[tuple[str, str]]:
         """(field, id) for every reference the record makes."""
-        for field in self.references.get(key, {}):
-            value = record.get(field)
-            for target in value if isinstance(value, list) else [value]:
-                if isinstance(target, str):
-                    yield field, target
+        return iter(referred(record.get, self.references.get(key, {})))
 
     def countries_of(self, key: str, record: Record) -> frozenset[str]:
-        """Country ids a record mentions: directly, or through a person, place,
-        organization or event it refers to."""
+        """Country ids a record mentions (:func:`countries_mentioned` says which)."""
         found = self._mentions.get(record["id"])
-        if found is not None:
-            return found
-        out: set[str] = set()
-        if key == "countries":
-            out.add(record["id"])
-        for _, target in self.referenced(key, record):
-            target_key, target_record = self.record(target)
-            if target_key == "countries":
-                out.add(target)
-            else:
-                out.update(
-                    t
-                    for _, t in self.referenced(target_key, target_record)
-                    if self.record(t)[0] == "countries"
-                )
-        result = frozenset(out)
-        self._mentions[record["id"]] = result
-        return result
+        if found is None:
+            own = record["id"] if key == "countries" else None
+            targets = [t for _, t in self.referenced(key, record)]
+            found = frozenset(countries_mentioned(own, targets, self._countries_through))
+            self._mentions[record["id"]] = found
+        return found
+
+    def _countries_through(self, record_id: str) -> list[str]:
+        key, record = self.record(record_id)
+        targets = [t for _, t in self.referenced(key, record)]
+        return countries_through(
+            record_id, key == "countries", targets, lambda t: self.record(t)[0] == "countries"
+        )
 
     def expand(self, key: str, record: Record) -> Record:
         """The output form of a record: kind added, references expanded, evidence last."""
@@ -184,6 +175,29 @@ class FactBase:
                 made["code"] = record["code"]
             self._refs[record_id] = made
         return dict(made)
+
+
+def countries_mentioned(
+    own: str | None, targets: Iterable[str], through: Callable[[str], list[str] | None]
+) -> set[str]:
+    """The one rule of which countries a record mentions: itself, if it is a country
+    (``own``), and the countries each id it refers to (``targets``) brings, as
+    :func:`countries_through` says (``through`` gives them for an id, None for none)."""
+    named = set() if own is None else {own}
+    for target in targets:
+        more = through(target)
+        if more:
+            named.update(more)
+    return named
+
+
+def countries_through(
+    record_id: str, is_country: bool, targets: Iterable[str], country: Callable[[str], bool]
+) -> list[str]:
+    """The countries a reference to a record brings into the referrer's: the record itself
+    if it is a country, else the countries it refers to itself (a person's, a place's, an
+    organization's, an event's): one step, no further."""
+    return [record_id] if is_country else [t for t in targets if country(t)]
 
 
 def describe(record: Record) -> str:

@@ -18,20 +18,18 @@ from __future__ import annotations
 import codecs
 import functools
 import gc
-import itertools
-import json
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from operator import itemgetter
 from typing import Any, NamedTuple
 
 from annotated_types import MinLen
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from kzafrica.factfile import blockyaml, excerpts
+from kzafrica.factfile import blockyaml, excerpts, references
 from kzafrica.factfile.blockyaml import Piece
 from kzafrica.factfile.dataset import Dataset
 from kzafrica.factfile.models import KINDS, REFERENCES, FactsFile
+from kzafrica.factfile.references import referred
 from kzafrica.store import parallel, sqlite_store
 from kzafrica.store.sqlite_store import Batch, Prepared
 
@@ -122,7 +120,7 @@ def rows(file: str, data: bytes) -> Prepared | None:
 
         def work(part: Piece) -> list[Entry] | None:
             entries = _validate(data, part, memo, models=True)
-            return None if entries is None else _made(entries, locate, source)
+            return None if entries is None else _as_rows(entries, locate, source)
 
         listed = [part for part in parts if part.key is not None]
         run = parallel.run if len(data) >= BIG else parallel.run_here
@@ -135,7 +133,7 @@ def rows(file: str, data: bytes) -> Prepared | None:
             if part.key is not None:
                 entries += next(results)
                 continue
-            made = _made([e for e in heads[number] if e[0] != "article"], locate, source)
+            made = _as_rows([e for e in heads[number] if e[0] != "article"], locate, source)
             if made is None:
                 return None
             entries += [e for e in heads[number] if e[0] == "article"]
@@ -153,18 +151,20 @@ class _Part(NamedTuple):
     named: dict[str, set[str]]
 
 
-def _made(
+def _as_rows(
     entries: list[Entry], locate: Callable[[dict[str, Any]], bool], source: str
 ) -> list[Entry] | None:
     """Validated top-level entries (lists of records as models) with each list made into a
     :class:`_Part`, its excerpts located; None if one is not found, or anything is unusual.
 
-    A record's JSON is pydantic's (``to_json``), the very text ``json.dumps`` gives for its
-    ``model_dump(mode="json")`` in the store's compact form (the models hold no floats),
-    with ``evidence_at`` added last, as :func:`kzafrica.factfile.excerpts.annotate` adds it.
+    A record's JSON is pydantic's (``to_json``, for speed): the very text the store's
+    :func:`~kzafrica.store.sqlite_store.compact_json` gives for its ``model_dump(mode="json")``
+    (the models hold no floats), with ``evidence_at`` added last, as
+    :func:`kzafrica.factfile.excerpts.annotate` adds it. The tests hold the rows to the
+    store the reference path makes.
     """
     out: list[Entry] = []
-    places: dict[Any, str | None] = {}  # excerpts (and pins) -> their evidence_at, as JSON
+    located: dict[Any, str | None] = {}  # excerpts (and pins) -> their evidence_at, as JSON
     for key, records, first in entries:
         fields = REFERENCES.get(key)
         if fields is None or not isinstance(records, list):
@@ -180,9 +180,9 @@ def _made(
             if type(record_id) is not str or type(evidence) is not list:
                 return None
             pinned = (tuple(evidence), None if pins is None else tuple(pins))
-            at = places.get(pinned, "")
+            at = located.get(pinned, "")
             if at == "":
-                at = places[pinned] = _places(locate, evidence, pins)
+                at = located[pinned] = _evidence_at_json(locate, evidence, pins)
             if at is None:
                 return None
             body = record.__pydantic_serializer__.to_json(record).decode("utf-8")
@@ -190,86 +190,58 @@ def _made(
                 return None
             ids.append(record_id)
             bodies.append(f'{body[:-1]},"evidence_at":{at}}}')
-            found: list[str] = []
-            for field in fields:  # as FactBase.referenced and references_wrong read them
-                value = getattr(record, field)
-                if type(value) is list:
-                    value = [t for t in value if isinstance(t, str)]
-                    named[field].update(value)
-                    found.extend(value)
-                elif isinstance(value, str):
-                    named[field].add(value)
-                    found.append(value)
-            targets.append(found)
-        rows = sqlite_store.batch_of(key, source, ids, bodies, targets)
+            pairs = referred(record.__dict__.get, fields)  # a model keeps its fields there
+            for field, target in pairs:
+                named[field].add(target)
+            targets.append([target for _, target in pairs])
+        rows = sqlite_store.batch_of_json(key, source, ids, bodies, targets)
         out.append((key, _Part(rows, named), first))
     return out
 
 
-def _places(locate: Callable[[dict[str, Any]], bool], evidence: list[Any], pins: Any) -> str | None:
+def _evidence_at_json(
+    locate: Callable[[dict[str, Any]], bool], evidence: list[Any], pins: Any
+) -> str | None:
     """A record's ``evidence_at`` as JSON, or None if an excerpt is not in the article."""
     found = {"evidence": evidence, "occurrences": pins}
     if not locate(found) or "evidence_at" not in found:
         return None
-    return _SPANS.encode(found["evidence_at"])
-
-
-_SPANS = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
+    return sqlite_store.compact_json(found["evidence_at"])
 
 
 def _assemble_rows(entries: list[Entry], source: str) -> Prepared | None:
-    """:func:`_assemble` and :func:`references_wrong` for entries made by :func:`_made`."""
-    found: dict[str, Any] = {}
-    for key, value, first in entries:
-        if first:
-            if key in found:
-                return None  # a duplicate top-level key
-            found[key] = value if key == "article" else [value]
-        else:
-            found[key].append(value)
-    made: dict[str, Any] = {}
-    for name, field in FactsFile.model_fields.items():
-        if name in found:
-            value = found.pop(name)
-            size = len(value) if name == "article" else sum(len(p.rows.ids) for p in value)
-            for rule in field.metadata:
-                if not isinstance(rule, MinLen) or size < rule.min_length:
-                    return None  # too short, or a constraint this path does not know
-            made[name] = value
-        elif field.is_required():
-            return None
-        elif (
-            _adapters()[name].dump_python(field.get_default(call_default_factory=True), mode="json")
-            != []
-        ):
-            return None  # a default this path does not know
-        else:
-            made[name] = []
-    if found or "article" not in made or _rows_wrong(made):
-        return None  # anything left over is an unknown key
+    """:func:`_assemble` and :func:`references_wrong` for entries made by :func:`_as_rows`:
+    a collection is its list of :class:`_Part` s."""
+    pieces = _gathered(entries)
+    if pieces is None:
+        return None
+    found = {key: values[0] if key == "article" else values for key, values in pieces.items()}
+
+    def size(name: str, value: Any) -> int:
+        return len(value) if name == "article" else sum(len(p.rows.ids) for p in value)
+
+    made = _in_model_order(found, size)
+    if made is None or "article" not in made:
+        return None
+    if any(made[name] != [] for name in made if name not in found):
+        return None  # a default other than no records: this path does not know it
+    if _rows_wrong(made):
+        return None
     collections = {key: [p.rows for p in made[key]] for key in KINDS if key in made}
     return Prepared(made["article"], REFERENCES, KINDS, collections, source)
 
 
 def _rows_wrong(made: dict[str, Any]) -> bool:
     """:func:`references_wrong` for collections of :class:`_Part` s."""
-    try:
-        of_kind: dict[str, set[str]] = {}
-        count = 0
-        for key in REFERENCES:
-            for part in made[key]:
-                count += len(part.rows.ids)
-                of_kind.setdefault(KINDS[key], set()).update(part.rows.ids)
-        if len(set().union(*of_kind.values())) != count:  # an id used twice
-            return True
-        for key, fields in REFERENCES.items():
-            for field, want in fields.items():
-                named = set().union(*(part.named[field] for part in made[key]))
-                if not named <= of_kind.get(want, set()):
-                    return True
-    except KeyError:
-        return True
-    return False
+    ids = {key: [i for part in made.get(key, []) for i in part.rows.ids] for key in REFERENCES}
+    named = {
+        key: {
+            field: set().union(*(part.named[field] for part in made.get(key, [])))
+            for field in fields
+        }
+        for key, fields in REFERENCES.items()
+    }
+    return references.any_wrong(ids, named, REFERENCES, KINDS)
 
 
 def _validate(
@@ -297,67 +269,75 @@ def _validate(
             return None
         if not (models and isinstance(valid, list)):
             valid = adapter.dump_python(valid, mode="json")
-        out.append((key, valid, part.part == 0))
+        out.append((key, valid, part.number == 0))
     return out
 
 
 def _assemble(entries: list[Entry]) -> dict[str, Any] | None:
     """The whole of the facts, in the model's order, as ``FactsFile`` would validate them."""
-    found: dict[str, Any] = {}
+    pieces = _gathered(entries)
+    if pieces is None:
+        return None
+    found = {
+        key: values[0] if len(values) == 1 else [item for value in values for item in value]
+        for key, values in pieces.items()
+    }
+    return _in_model_order(found, lambda name, value: len(value))
+
+
+def _gathered(entries: list[Entry]) -> dict[str, list[Any]] | None:
+    """Each top-level key's values, piece by piece in file order; None for a key given
+    twice."""
+    found: dict[str, list[Any]] = {}
     for key, value, first in entries:
         if first:
             if key in found:
                 return None  # a duplicate top-level key
-            found[key] = value
+            found[key] = [value]
         else:
-            found[key].extend(value)
-    facts: dict[str, Any] = {}
+            found[key].append(value)
+    return found
+
+
+def _in_model_order(
+    found: dict[str, Any], size: Callable[[str, Any], int]
+) -> dict[str, Any] | None:
+    """The top-level values ``found``, in the model's order, as ``FactsFile`` checks them:
+    none too short (``size`` measures a value), none required missing, a missing one its
+    default (JSON-ready). None where one is not so, or a key is not the model's."""
+    out: dict[str, Any] = {}
     for name, field in FactsFile.model_fields.items():
         if name in found:
             for rule in field.metadata:
-                if not isinstance(rule, MinLen) or len(found[name]) < rule.min_length:
+                if not isinstance(rule, MinLen) or size(name, found[name]) < rule.min_length:
                     return None  # too short, or a constraint this path does not know
-            facts[name] = found.pop(name)
+            out[name] = found[name]
         elif field.is_required():
             return None
         else:
             default = field.get_default(call_default_factory=True)
-            facts[name] = _adapters()[name].dump_python(default, mode="json")
-    return None if found else facts  # anything left over is an unknown key
+            out[name] = _adapters()[name].dump_python(default, mode="json")
+    return out if found.keys() <= out.keys() else None  # a key left over is unknown
 
 
 def references_wrong(facts: dict[str, Any]) -> bool:
     """Whether :func:`kzafrica.factfile.models.reference_problems` finds anything in
-    validated facts.
-
-        The same rules (an id used twice; a reference to an unknown id or to a record of another
-        kind) with set operations: on a big file, several times faster than listing every
-        reference with its location. The tests hold it to ``reference_problems``.
-    """
+    validated facts: :func:`kzafrica.factfile.references.any_wrong`, the same rule with set
+    operations, several times faster on a big file. The tests hold the two to one answer."""
     try:
-        return _references_wrong(facts)
-    except KeyError:  # a record without a field: never after validation
+        ids = {key: [record["id"] for record in facts[key]] for key in REFERENCES}
+        named = {
+            key: {field: _named(facts[key], field) for field in fields}
+            for key, fields in REFERENCES.items()
+        }
+    except KeyError:  # a collection or a record without a field: never after validation
         return True
+    return references.any_wrong(ids, named, REFERENCES, KINDS)
 
 
-def _references_wrong(facts: dict[str, Any]) -> bool:
-    records = [(key, facts[key]) for key in REFERENCES]
-    of_kind: dict[str, set[Any]] = {}
-    count = 0
-    for key, items in records:
-        ids = [i for i in map(itemgetter("id"), items) if isinstance(i, str)]
-        count += len(ids)
-        of_kind.setdefault(KINDS[key], set()).update(ids)
-    if len(set().union(*of_kind.values())) != count:  # an id used twice, in any collections
-        return True
-    for key, items in records:
-        for field, want in REFERENCES[key].items():
-            values = list(map(itemgetter(field), items))
-            targets = set(itertools.chain.from_iterable(v for v in values if type(v) is list))
-            targets.update(v for v in values if type(v) is not list)
-            if not {t for t in targets if isinstance(t, str)} <= of_kind.get(want, set()):
-                return True
-    return False
+def _named(records: list[dict[str, Any]], field: str) -> set[str]:
+    """The ids ``field`` names across ``records``."""
+    return {target for record in records for _, target in referred(record.__getitem__, (field,))}
 
 
 @functools.cache

@@ -13,14 +13,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from kzafrica import __version__
+from kzafrica.factfile.package_files import PACKAGE_DIR
 from kzafrica.store.sqlite_store import FORMAT, digest
-
-_PACKAGE_DIR = Path(__file__).parents[1]  # kzafrica/, where facts.db is shipped
 
 
 def store_path() -> Path:
     """Where the shipped store is."""
-    return _PACKAGE_DIR / "facts.db"
+    return PACKAGE_DIR / "facts.db"
 
 
 def key(data: bytes) -> str:

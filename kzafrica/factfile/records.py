@@ -1,0 +1,400 @@
+"""The record kinds of facts.yaml: one Pydantic model per kind, and the checks of one value.
+
+Every record has a readable ``id`` and ``evidence`` (verbatim excerpts of the article).
+References between records are ids, typed with :class:`Ref` so that validation can
+reject unknown ids and ids of the wrong kind (:mod:`kzafrica.factfile.models` checks them
+across the file). Models are strict (no coercion of wrong types), frozen, and reject
+unknown fields.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Annotated, ClassVar, Literal
+
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    Field,
+    model_validator,
+)
+
+from kzafrica.factfile import dates
+from kzafrica.factfile.errors import first_unsafe
+from kzafrica.factfile.status import Status as Status  # records.Status, the one definition
+
+
+@dataclass(frozen=True)
+class Ref:
+    """Marks a field whose value is the id of a record of ``kind``."""
+
+    kind: str
+
+
+# Values already found valid: a big file repeats the same excerpts, labels and dates many
+# times, and each check is pure. Bounded (at most 20,000 values of up to 1,000 characters),
+# so that a file of all-different values costs only the checks.
+_SAFE: set[str] = set()
+_DATES: set[str] = set()
+_REMEMBER = 20_000
+
+
+def _safe_text(value: str) -> str:
+    if value in _SAFE:
+        return value
+    _check_text(value)
+    if len(_SAFE) < _REMEMBER and len(value) <= 1000:
+        _SAFE.add(value)
+    return value
+
+
+def _check_text(value: str) -> None:
+    bad = first_unsafe(value)
+    if bad and (bad < "\x20" or "\x7f" <= bad <= "\x9f"):
+        raise ValueError(
+            f"contains the control character U+{ord(bad):04X};"
+            " write plain text (whitespace other than spaces is not allowed)"
+        )
+    if bad:
+        raise ValueError(
+            f"contains U+{ord(bad):04X}, a character that cannot be seen (format, private-use,"
+            " unassigned or default-ignorable); remove it"
+        )
+    if not value.strip():
+        raise ValueError("is empty or only whitespace")
+    if value != value.strip():
+        raise ValueError("has leading or trailing whitespace")
+
+
+def _check_date(value: str) -> str:
+    if value not in _DATES:
+        dates.span(value)  # raises DateError, a ValueError, with a clear message
+        if len(_DATES) < _REMEMBER:
+            _DATES.add(value)
+    return value
+
+
+def _year_as_text(value: object) -> object:
+    # An unquoted year (`date: 2015`) arrives from YAML as an int; it means the same date.
+    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
+        return str(value)
+    return value
+
+
+Text = Annotated[str, AfterValidator(_safe_text)]
+Id = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
+Date = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_check_date)]
+Excerpt = Annotated[str, AfterValidator(_safe_text)]
+
+CountryRef = Annotated[Id, Ref("country")]
+PlaceRef = Annotated[Id, Ref("place")]
+PersonRef = Annotated[Id, Ref("person")]
+OrgRef = Annotated[Id, Ref("organization")]
+EventRef = Annotated[Id, Ref("event")]
+
+
+class Strict(BaseModel):
+    """Base configuration: strict types, no unknown fields, immutable."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
+
+
+class BaseRecord(Strict):
+    """Fields every record has."""
+
+    kind: ClassVar[str]
+    id: Id = Field(description="Stable, readable identifier, unique across all records.")
+    evidence: list[Excerpt] = Field(
+        min_length=1,
+        description="Verbatim excerpts of the article that state this record.",
+    )
+    occurrences: list[Annotated[int, Field(ge=1)]] | None = Field(
+        default=None,
+        description="Which occurrence in the article each excerpt means (1 for the first),"
+        " one number per excerpt; only where an excerpt stands in the article more than once.",
+    )
+
+    @model_validator(mode="after")
+    def _one_occurrence_per_excerpt(self) -> BaseRecord:
+        if self.occurrences is not None and len(self.occurrences) != len(self.evidence):
+            raise ValueError("`occurrences` needs one number for each excerpt of `evidence`")
+        return self
+
+
+class Dated(Strict):
+    """Fields of records that happen at a time, at the precision the article gives."""
+
+    date: Date | None = Field(
+        default=None, description="ISO 8601 date: YYYY, YYYY-MM or YYYY-MM-DD."
+    )
+    end: Date | None = Field(default=None, description="Last day of a range, same forms as `date`.")
+    approximate: bool = Field(
+        default=False, description="True when the article gives the time only roughly."
+    )
+    as_stated: Text | None = Field(
+        default=None, description="The article's own words for the time or figure."
+    )
+
+    @model_validator(mode="after")
+    def _range_in_order(self) -> Dated:
+        if self.end is not None:
+            if self.date is None:
+                raise ValueError("a range needs `date` as well as `end`")
+            if dates.span(self.end)[1] < dates.span(self.date)[0]:
+                raise ValueError(f"range ends ({self.end}) before it starts ({self.date})")
+        return self
+
+
+class Article(Strict):
+    """The article itself: its date and dateline."""
+
+    date: Date
+    dateline: Text
+    source: Text = Field(description="File name of the shipped copy, in kzafrica/sources/.")
+    evidence: list[Excerpt] = Field(min_length=1)
+
+
+class Country(BaseRecord):
+    """A country the article names."""
+
+    kind: ClassVar[str] = "country"
+    name: Text
+    code: str = Field(pattern=r"^[A-Z]{2}$", description="ISO 3166-1 alpha-2 code.")
+    code3: str = Field(pattern=r"^[A-Z]{3}$", description="ISO 3166-1 alpha-3 code.")
+    aliases: list[Text] = Field(default=[], description="Other names the article uses.")
+
+
+class Place(BaseRecord):
+    """A city the article names."""
+
+    kind: ClassVar[str] = "place"
+    name: Text
+    country: CountryRef
+
+
+class Person(BaseRecord):
+    """A named person with the role the article gives them."""
+
+    kind: ClassVar[str] = "person"
+    name: Text
+    role: Text = Field(description="The role exactly as the article states it.")
+    former: bool = Field(default=False, description="The article calls the role former.")
+    country: CountryRef
+    organization: OrgRef | None = None
+
+
+# What sort of body an organization is, where its name or the article says so ("Ministry",
+# "Fund", "Forum", "Union", "UN ..."); a type the article does not give stays empty.
+OrgType = Literal["ministry", "fund", "forum", "union", "UN body"]
+
+
+class Organization(BaseRecord):
+    """A ministry, fund, board, forum or multilateral body."""
+
+    kind: ClassVar[str] = "organization"
+    name: Text
+    type: OrgType | None = Field(default=None, description="None where the article does not say.")
+    aliases: list[Text] = []
+    country: CountryRef | None = None
+    place: PlaceRef | None = None
+    parent: OrgRef | None = Field(default=None, description="The body this one belongs to.")
+
+
+# The rank of the visitor, as the article's words for them give it: a President is a head of
+# state, a special representative an envoy.
+Level = Literal["head of state", "minister", "envoy"]
+
+
+# What sort of visit it was.
+VisitForm = Literal["visit", "official visit", "delegation", "forum attendance"]
+
+
+class Visit(BaseRecord, Dated):
+    """A visit between Kazakhstan and an African country, held or planned."""
+
+    kind: ClassVar[str] = "visit"
+    status: Status
+    form: VisitForm
+    level: Level | None = Field(default=None, description="None where the article does not say.")
+    visitors: list[PersonRef] = Field(default=[], description="Named visitors.")
+    visitor_role: Text | None = Field(
+        default=None, description="The visitor's role, where the article names no one."
+    )
+    origin: list[CountryRef] = Field(min_length=1, description="Country the visitors came from.")
+    destination: CountryRef
+    place: PlaceRef | None = None
+    occasion: OrgRef | None = Field(default=None, description="The forum attended, if any.")
+    ordinal: int | None = Field(default=None, ge=1, description="2 for a second visit.")
+    note: Text | None = Field(default=None, description="The article's own words on it.")
+
+    @model_validator(mode="after")
+    def _someone_visits(self) -> Visit:
+        if not self.visitors and self.visitor_role is None:
+            raise ValueError("a visit needs `visitors` or `visitor_role`")
+        return self
+
+
+# What sort of event it was.
+EventType = Literal[
+    "meeting",
+    "address",
+    "agreement",
+    "press briefing",
+    "shipment",
+    "expo",
+    "election",
+    "establishment",
+]
+
+
+class Event(BaseRecord, Dated):
+    """A meeting, address, agreement, briefing, shipment or other event."""
+
+    kind: ClassVar[str] = "event"
+    type: EventType
+    status: Status
+    title: Text = Field(description="A short name for the event.")
+    people: list[PersonRef] = []
+    countries: list[CountryRef] = []
+    organizations: list[OrgRef] = []
+    place: PlaceRef | None = None
+    subject: Text | None = None
+    note: Text | None = Field(default=None, description="The article's own words on it.")
+
+
+# How an amount relates to the true figure, as the article says it ("around", "surpassed").
+Qualifier = Literal["around", "more than"]
+
+
+class Amount(Strict):
+    """A sum of money: whole currency units, currency, and the article's qualifier."""
+
+    value: int = Field(ge=0, description="Whole currency units: $783 million is 783000000.")
+    currency: Literal["USD"] = Field(description="ISO 4217 code.")
+    qualifier: Qualifier | None = Field(
+        default=None, description="None where the article gives the figure unqualified."
+    )
+    as_stated: Text = Field(description="The figure in the article's words.")
+
+
+class Trade(BaseRecord, Dated):
+    """Kazakhstan's trade volume with African countries in one year."""
+
+    kind: ClassVar[str] = "trade"
+    date: Date
+    amount: Amount
+    record_high: bool = Field(default=False, description="The article calls it a record.")
+    note: Text | None = Field(default=None, description="The article's own words on it.")
+
+
+# Which way goods go, seen from Kazakhstan.
+Direction = Literal["export", "import"]
+
+
+class Goods(BaseRecord, Dated):
+    """Goods Kazakhstan exports to or imports from Africa."""
+
+    kind: ClassVar[str] = "goods"
+    name: Text
+    direction: Direction
+    countries: list[CountryRef] = Field(
+        default=[],
+        description="Countries the article ties these goods to; empty for Africa.",
+    )
+    named_by: PersonRef | None = Field(
+        default=None, description="Who the article says listed these goods."
+    )
+    note: Text | None = Field(default=None, description="The article's own words on it.")
+
+
+# Embassies and the like, or honorary consuls.
+MissionType = Literal["diplomatic missions", "honorary consuls"]
+
+
+class Mission(BaseRecord, Dated):
+    """Kazakhstan's diplomatic presence in Africa at a time."""
+
+    kind: ClassVar[str] = "mission"
+    type: MissionType
+    country: CountryRef
+    count: int | None = Field(default=None, ge=0)
+    description: Text | None = None
+
+
+class Membership(BaseRecord, Dated):
+    """A country's status in an organization, with its start."""
+
+    kind: ClassVar[str] = "membership"
+    member: CountryRef
+    organization: OrgRef
+    status: Text = Field(description="e.g. observer; `date` is when it began.")
+
+
+class Strategy(BaseRecord, Dated):
+    """A strategy being prepared, with the period it covers (date to end)."""
+
+    kind: ClassVar[str] = "strategy"
+    name: Text
+    owner: OrgRef
+    status: Text = Field(description="The article's words, e.g. currently developing.")
+
+
+class Figure(BaseRecord):
+    """A number the article states, such as African states among UN members."""
+
+    kind: ClassVar[str] = "figure"
+    subject: Text
+    value: int = Field(ge=0)
+    total: int | None = Field(default=None, ge=0, description="The whole it is part of.")
+    organization: OrgRef | None = None
+    note: Text | None = Field(default=None, description="The article's own words on it.")
+
+
+class Initiative(BaseRecord):
+    """A Kazakh international initiative that African countries supported."""
+
+    kind: ClassVar[str] = "initiative"
+    name: Text
+    event: EventRef = Field(description="The event the initiative was.")
+    supported_by: Text
+    announced_by: PersonRef | None = None
+
+
+class Area(BaseRecord):
+    """A field of cooperation the article names."""
+
+    kind: ClassVar[str] = "area"
+    name: Text
+    named_by: PersonRef | None = None
+    note: Text | None = Field(default=None, description="The article's own words on it.")
+
+
+class Said(BaseRecord):
+    """Words someone said, or the article says: the text must stand in the evidence."""
+
+    speaker: PersonRef | None = None
+    text: Text = Field(description="The exact words, without the quotation marks.")
+    date: Date | None = None
+
+    @model_validator(mode="after")
+    def _text_in_evidence(self) -> Said:
+        if not any(self.text in excerpt for excerpt in self.evidence):
+            raise ValueError("`text` must occur verbatim in one of the `evidence` excerpts")
+        return self
+
+
+class Quote(Said):
+    """A direct quote: the speaker's exact words."""
+
+    kind: ClassVar[str] = "quote"
+    speaker: PersonRef
+    occasion: EventRef | None = None
+    partial: bool = Field(default=False, description="A fragment quoted inside a sentence.")
+
+
+class Statement(Said):
+    """A claim reported without quotation marks: someone's, or with no speaker the article's own."""
+
+    kind: ClassVar[str] = "statement"
