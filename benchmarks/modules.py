@@ -8,8 +8,7 @@ interleaved round by round so that load hits both alike, with the module switche
 a patch made before the command starts (the code under test is otherwise the same):
 
 - the block-layout reader (factfile/blockyaml.py, store/firstrun.py) against the PyYAML
-  reference path, on one core both, first run of a generated file (an empty cache);
-- the parallel first run (store/parallel.py) against the same on one core;
+  reference path, first run of a generated file (an empty cache);
 - the shipped store (kzafrica/facts.db) against validating the shipped facts.yaml on a
   first run (an empty cache);
 - the row digests (store/sqlite_store.py): a warm run, which checks only the rows it reads,
@@ -39,9 +38,8 @@ RUN = "import sys; sys.argv[0] = 'kzafrica'\n{patch}\nfrom kzafrica.cli.entry im
 Run = tuple[float, float]  # wall ms, peak MiB
 PATCHES = {
     "as shipped": "",
-    "one core": "from kzafrica.store import parallel\nparallel.cores = lambda: 1",
-    "reference path, one core": (
-        "from kzafrica.store import firstrun, parallel\nparallel.cores = lambda: 1\n"
+    "reference path": (
+        "from kzafrica.store import firstrun\n"
         "firstrun.rows = firstrun.check = lambda file, data: None"
     ),
     "shipped store ignored": (
@@ -123,9 +121,7 @@ def main() -> int:
         on_file = ["--data", str(path), *QUERY]
         show(
             f"first run of a generated file ({size}), median of {args.rounds}",
-            first_runs(
-                ["as shipped", "one core", "reference path, one core"], on_file, args.rounds
-            ),
+            first_runs(["as shipped", "reference path"], on_file, args.rounds),
         )
         show(
             f"the shipped facts, first run after install, median of {args.rounds * 5}",

@@ -1,11 +1,11 @@
 """The fast first run (kzafrica.store.firstrun) against the reference path.
 
 The reference is what ``access.validate`` did before the fast path: ``yamlsafe.load`` and
-``validation.check`` (``FactBase.model_validate``). On valid files the fast path must give the
+``validation.check`` (``FactsFile.model_validate``). On valid files the fast path must give the
 same Dataset, byte for byte once dumped as JSON, and the rows it makes for the cache the
 same store as that Dataset; on broken files it must step aside so that the reference path
-reports exactly the same problems. Both run in one process and split
-between two (a forked child), with files from the benchmark's generator.
+reports exactly the same problems. Both run with the usual pieces and with many small
+ones, on files from the benchmark's generator.
 """
 
 from __future__ import annotations
@@ -14,10 +14,8 @@ import codecs
 import functools
 import importlib.util
 import json
-import os
 import re
 import sqlite3
-import sys
 from pathlib import Path
 from typing import Any
 
@@ -28,12 +26,11 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from shared import examples
 
-from kzafrica.factfile import blockyaml
 from kzafrica.factfile.dataset import Dataset
 from kzafrica.factfile.errors import DataError, Problem
 from kzafrica.factfile.models import REFERENCES, reference_problems
 from kzafrica.factfile.references import referred
-from kzafrica.store import access, firstrun, parallel, sqlite_store
+from kzafrica.store import access, firstrun, sqlite_store
 
 ROOT = Path(__file__).resolve().parents[1]
 FILE = "facts.yaml"
@@ -90,14 +87,11 @@ def problems(text: str | bytes) -> Outcome:
     return got
 
 
-@pytest.fixture(params=["one process", "two processes"])
+@pytest.fixture(params=["usual pieces", "small pieces"])
 def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run the fast path in one process, or split between two with small pieces."""
-    if request.param == "two processes":
-        if not sys.platform.startswith("linux"):
-            pytest.skip("forks only on Linux")
-        monkeypatch.setattr(parallel, "cores", lambda: 2)
-        monkeypatch.setattr(firstrun, "BIG", 0)
+    """Run the fast path with its usual pieces, or with many small ones (a file split at
+    many more places)."""
+    if request.param == "small pieces":
         monkeypatch.setattr(firstrun, "PIECE", 4096)
     return str(request.param)
 
@@ -144,30 +138,6 @@ def test_generated_files(mode: str, records: int, seed: int, width: int) -> None
     text = generated(records, seed, width)
     assert fast(text) is not None, "a generated file must take the fast path"
     assert outcome(text) == reference(text)
-
-
-def test_the_child_does_its_share(monkeypatch: pytest.MonkeyPatch) -> None:
-    """In two processes, the forked child validates some of the pieces."""
-    if not sys.platform.startswith("linux"):
-        pytest.skip("forks only on Linux")
-    monkeypatch.setattr(parallel, "cores", lambda: 2)
-    monkeypatch.setattr(firstrun, "BIG", 0)
-    monkeypatch.setattr(firstrun, "PIECE", 4096)
-    here: list[int] = []
-    real = firstrun._validate
-
-    def spy(data: bytes, part: Any, memo: dict[str, Any]) -> Any:
-        if os.getpid() == parent:
-            here.append(part.start)
-        return real(data, part, memo)
-
-    parent = os.getpid()
-    monkeypatch.setattr(firstrun, "_validate", spy)
-    text = generated(3000, 4)
-    assert firstrun.check(FILE, text.encode("utf-8")) is not None
-    parts = blockyaml.pieces(text.encode("utf-8"), 4096)
-    assert parts is not None
-    assert 0 < len(here) < len(parts)  # the rest were the child's
 
 
 def test_other_layouts_go_the_reference_way(mode: str) -> None:
@@ -391,24 +361,3 @@ def test_decode_finds_a_file_empty_as_before(text: str) -> None:
             access.decode(FILE, text.encode("utf-8"))
     else:
         assert access.decode(FILE, text.encode("utf-8")) == text
-
-
-def test_links_worked_out_aside_make_the_same_store(monkeypatch: pytest.MonkeyPatch) -> None:
-    """A big store's links come from a forked child while the records go in: same rows."""
-    if not sys.platform.startswith("linux"):
-        pytest.skip("forks only on Linux")
-    made = firstrun.rows(FILE, generated(3000, 4).encode("utf-8"))
-    assert made is not None
-    here = stored(made)
-    monkeypatch.setattr(parallel, "cores", lambda: 2)
-    monkeypatch.setattr(sqlite_store, "ASIDE", 0)
-    children: list[int] = []
-    real = sqlite_store._link_rows
-
-    def spy(facts: sqlite_store.Prepared) -> Any:
-        children.append(os.getpid())
-        return real(facts)
-
-    monkeypatch.setattr(sqlite_store, "_link_rows", spy)
-    assert stored(made) == here
-    assert children == []  # the child's own list: nothing ran here

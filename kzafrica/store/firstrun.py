@@ -3,12 +3,11 @@
 :func:`check` reads the file with :mod:`kzafrica.factfile.blockyaml` a piece at a time (top-level
 entries, or a few hundred items of a collection), validates each piece's records with the
 models and keeps only their JSON-ready form, so the raw data and the model objects of the
-whole file are never held at once. A big file's pieces are shared with a forked child on
-another core (:mod:`kzafrica.store.parallel`). The result is exactly what
+whole file are never held at once. The result is exactly what
 ``FactsFile.model_validate(...).model_dump(mode="json")`` gives for the same file.
 
 It answers None whenever anything is unusual or wrong (a layout the fast reader leaves to
-the strict one, a validation error, a reference problem, a failed child): the caller then
+the strict one, a validation error, a reference problem): the caller then
 runs the reference path, :func:`kzafrica.factfile.yamlsafe.load` and
 :func:`kzafrica.factfile.validation.check`, which reports every problem with its line.
 """
@@ -30,10 +29,9 @@ from kzafrica.factfile.blockyaml import Piece
 from kzafrica.factfile.dataset import Dataset
 from kzafrica.factfile.models import KINDS, REFERENCES, FactsFile
 from kzafrica.factfile.references import referred
-from kzafrica.store import parallel, sqlite_store
+from kzafrica.store import sqlite_store
 from kzafrica.store.sqlite_store import Batch, Prepared
 
-BIG = 2 * 1024 * 1024  # bytes: a file this big is shared between two cores
 PIECE = 512 * 1024  # bytes in a piece, at most: a few thousand records
 _FREEZE = 2 * 1024 * 1024  # bytes: a file this big has data gc.freeze() is worth
 
@@ -41,13 +39,27 @@ _FREEZE = 2 * 1024 * 1024  # bytes: a file this big has data gc.freeze() is wort
 Entry = tuple[str, Any, bool]
 
 
+def _each(
+    work: Callable[[Piece], list[Entry] | None], parts: list[Piece]
+) -> list[list[Entry]] | None:
+    """``[work(part) for part in parts]``; None as soon as one gives None."""
+    out: list[list[Entry]] = []
+    for part in parts:
+        result = work(part)
+        if result is None:
+            return None
+        out.append(result)
+    return out
+
+
 def _pieces(data: bytes) -> list[Piece] | None:
-    """The pieces of ``data`` for the fast path, with the models made ready (once, before
-    a fork); None where the fast path does not apply."""
+    """The pieces of ``data`` for the fast path, with the models made ready; None where the
+    fast path does not apply."""
     if not _facts_as_expected():
         return None
     start = len(codecs.BOM_UTF8) if data.startswith(codecs.BOM_UTF8) else 0
-    # Pieces small enough to share the work evenly, big enough to share repeated lines.
+    # Pieces small enough to keep little in memory at once, big enough to share repeated
+    # lines.
     parts = blockyaml.pieces(data, min(PIECE, max(len(data) // 32, PIECE // 32)), start)
     if parts:
         _adapters()
@@ -66,8 +78,7 @@ def check(file: str, data: bytes) -> Dataset | None:
         return _validate(data, part, memo)
 
     with _no_gc():
-        run = parallel.run if len(data) >= BIG else parallel.run_here
-        found = run(work, parts)
+        found = _each(work, parts)
         if found is None:
             return None
         facts = _assemble([entry for entries in found for entry in entries])
@@ -87,9 +98,8 @@ def check(file: str, data: bytes) -> Dataset | None:
 def rows(file: str, data: bytes) -> Prepared | None:
     """What :func:`check` gives, ready for the store (:mod:`kzafrica.store.sqlite_store`).
 
-    Whoever validates a piece (on a big file, this process or its forked child) also
-    locates its excerpts and makes its rows, so that a big file's records never travel
-    between processes or stay in memory as objects: only their JSON, digests and ids.
+    Each piece's excerpts are located and its rows made as soon as it is validated, so that
+    a big file's records never stay in memory as objects: only their JSON, digests and ids.
     None wherever :func:`check` gives None, and where the article is not a top-level
     entry of its own: the caller then validates with :func:`kzafrica.store.access.validate`.
     """
@@ -99,7 +109,7 @@ def rows(file: str, data: bytes) -> Prepared | None:
     memo: dict[str, Any] = {}
     with _no_gc():
         # Top-level entries that are no list of items (the article among them) are read
-        # here, before a fork: every piece's excerpts are located in the article.
+        # first: every piece's excerpts are located in the article.
         heads: dict[int, list[Entry]] = {}
         for number, part in enumerate(parts):
             if part.key is None:
@@ -123,8 +133,7 @@ def rows(file: str, data: bytes) -> Prepared | None:
             return None if entries is None else _as_rows(entries, locate, source)
 
         listed = [part for part in parts if part.key is not None]
-        run = parallel.run if len(data) >= BIG else parallel.run_here
-        found = run(work, listed)
+        found = _each(work, listed)
         if found is None:
             return None
         results = iter(found)
@@ -372,8 +381,7 @@ def _facts_as_expected() -> bool:
 def _no_gc() -> Iterator[None]:
     """No cyclic garbage collection while millions of small objects are made and kept.
 
-    The collector would walk them all several times (and, in a forked child, copy the
-    parent's memory by touching it); nothing made here forms cycles.
+    The collector would walk them all several times; nothing made here forms cycles.
     """
     enabled = gc.isenabled()
     gc.disable()

@@ -24,8 +24,6 @@ Tables (``kz_`` marks the query path's own; a dump adds browsing tables beside t
   never pays for its (possibly long) lists.
 """
 
-import contextlib
-import functools
 import json
 import re
 import sqlite3
@@ -204,44 +202,34 @@ def write(conn: sqlite3.Connection, facts: Dataset | Prepared, key: str, article
             (collection, ids, digest(collection, ids)),
         )
     # `linked` says whether a record has a row of links (only records that something refers
-    # to do): checked with the record, so that a missing row of links is damage. Every record
-    # goes in as unlinked while its links are worked out (on a big file, by a forked child
-    # on the other core); the linked ones are then marked, their digests made anew.
-    from kzafrica.store import parallel
-
-    count = sum(len(part.ids) for batches in ready.collections.values() for part in batches)
-    work = functools.partial(_link_rows, ready)
-    with parallel.aside(work) if count >= ASIDE else contextlib.nullcontext(work) as links:
-        conn.executemany(
-            "INSERT INTO kz_records VALUES (?, ?, ?, ?, ?, ?)",
-            (
-                (i, collection, source, body, "0", stamp)
-                for collection, batches in ready.collections.items()
-                for part in batches
-                for i, body, stamp in zip(part.ids, part.bodies, part.digests, strict=True)
-            ),
-        )
-        marks, rows = links()
-    conn.executemany("UPDATE kz_records SET linked = '1', digest = ? WHERE id = ?", marks)
+    # to do): checked with the record, so that a missing row of links is damage.
+    linked, rows = _link_rows(ready)
+    conn.executemany(
+        "INSERT INTO kz_records VALUES (?, ?, ?, ?, ?, ?)",
+        (
+            (i, collection, source, body, "1", linked[i])
+            if i in linked
+            else (i, collection, source, body, "0", stamp)
+            for collection, batches in ready.collections.items()
+            for part in batches
+            for i, body, stamp in zip(part.ids, part.bodies, part.digests, strict=True)
+        ),
+    )
     conn.executemany("INSERT INTO kz_links VALUES (?, ?, ?, ?)", rows)
 
 
-ASIDE = 20_000  # records: a store this big has its links worked out on the other core
-
-
-def _link_rows(facts: Prepared) -> tuple[list[tuple[str, str]], list[tuple[str, ...]]]:
-    """The linked records' new (digest, id), and the rows of ``kz_links``, in id order."""
+def _link_rows(facts: Prepared) -> tuple[dict[str, str], list[tuple[str, ...]]]:
+    """The linked records' digests (their rows say linked), by id, and the rows of
+    ``kz_links``, in id order."""
     referrers, mentions = _links(facts)
     linked = referrers.keys() | mentions.keys()
-    # By position, so that only the linked records' bodies are touched (in a forked child,
-    # touching an object copies its page).
-    marks = [
-        (digest(i, collection, facts.source, part.bodies[n], "1"), i)
+    marks = {
+        i: digest(i, collection, facts.source, part.bodies[n], "1")
         for collection, batches in facts.collections.items()
         for part in batches
         for n, i in enumerate(part.ids)
         if i in linked
-    ]
+    }
     rows = [
         _with_digest(i, _json_groups(referrers.get(i, {})), _json_groups(mentions.get(i, {})))
         for i in sorted(linked)
