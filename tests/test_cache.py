@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from helpers import SHIPPED
+from helpers import LIST_COMMANDS, SHIPPED
 from typer.testing import CliRunner
 
 from kzafrica.cli import app
@@ -25,31 +25,16 @@ RUNNER = CliRunner()
 TRADE_2024 = 783_000_000
 
 # Every query command, with arguments that exercise its filters and the store's indexes.
-QUESTIONS: list[list[str]] = [
-    ["visits"],
+# Every list command with its registry sample, then questions that narrow the answers.
+QUESTIONS: list[list[str]] = [[name, *args] for name, args in LIST_COMMANDS.items()] + [
     ["visits", "--country", "Rwanda"],
     ["visits", "--country", "Kazakhstan", "--since", "2025"],
     ["visits", "--country", "Kenya"],
-    ["trade"],
-    ["exports"],
     ["exports", "--country", "Morocco"],
-    ["imports"],
-    ["people"],
     ["people", "--country", "Burkina Faso"],
-    ["quotes"],
     ["quotes", "--speaker", "kagame"],
-    ["countries"],
-    ["orgs"],
-    ["missions"],
-    ["events"],
     ["events", "--country", "Rwanda"],
     ["events", "--kind", "quote", "--since", "2025-05"],
-    ["search", "congo"],
-    ["statements"],
-    ["areas"],
-    ["initiatives"],
-    ["figures"],
-    ["places"],
     ["visits", "--from", "Kazakhstan"],
     ["visits", "--to", "Kazakhstan", "--since", "2025", "--certain"],
     ["visits", "--sort", "-date", "--limit", "3"],
