@@ -1,5 +1,6 @@
-"""docs/cli.md, the command reference: every command's --help, generated from the app, in
-the registry's order (kzafrica.cli.registry).
+"""docs/cli.md, the command reference: the commands at a glance, the records and their
+fields, and every command's --help, generated from the registry (kzafrica.cli.registry)
+and the models (kzafrica.factfile.models), in their order.
 
     python -m kzafrica.cli.clidoc > docs/cli.md
 
@@ -16,6 +17,7 @@ import typer
 from typer import _click as click
 
 from kzafrica.cli import app, registry
+from kzafrica.factfile.models import COLLECTIONS
 
 WIDTH = 80
 REGENERATE = "python -m kzafrica.cli.clidoc > docs/cli.md"
@@ -36,12 +38,29 @@ def generate(width: int = WIDTH) -> str:
     ]
     built = getattr(group, "commands", {})
     commands = {command.name: built[command.name] for command in registry.COMMANDS}
-    parts += [f"- [`kzafrica {name}`](#kzafrica-{name})" for name in commands]
+    parts += ["## Commands at a glance", "", "| command | what it answers |", "|---|---|"]
+    parts += [
+        f"| [`kzafrica {c.name}`](#kzafrica-{c.name}) | {c.help.splitlines()[0]} |"
+        for c in registry.COMMANDS
+    ]
+    parts += ["", "## Records and their fields", "", *records_table()]
     parts += _section("kzafrica", group.get_help(root))
     for name, command in commands.items():
         context = click.Context(command, info_name=name, parent=root, **size)
         parts += _section(f"kzafrica {name}", command.get_help(context))
     return "\n".join(parts) + "\n"
+
+
+def records_table() -> list[str]:
+    """Each collection of facts.yaml, its kind and its fields (``kzafrica COMMAND --fields``
+    says what each means)."""
+    rows = ["| list | kind | fields besides `id`, `evidence` and `occurrences` |", "|---|---|---|"]
+    for key, model in COLLECTIONS.items():
+        fields = [
+            f"`{f}`" for f in model.model_fields if f not in ("id", "evidence", "occurrences")
+        ]
+        rows.append(f"| `{key}` | {model.kind} | {', '.join(fields)} |")
+    return rows
 
 
 def _section(title: str, help_text: str) -> list[str]:
