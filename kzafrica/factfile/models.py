@@ -37,27 +37,6 @@ from kzafrica.factfile.records import (
     Visit,
 )
 
-# Collection key in facts.yaml -> model. The order is the order of output and schema.
-COLLECTIONS: dict[str, type[BaseRecord]] = {
-    "countries": Country,
-    "places": Place,
-    "people": Person,
-    "organizations": Organization,
-    "visits": Visit,
-    "events": Event,
-    "trade": Trade,
-    "goods": Goods,
-    "missions": Mission,
-    "memberships": Membership,
-    "strategies": Strategy,
-    "figures": Figure,
-    "initiatives": Initiative,
-    "areas": Area,
-    "quotes": Quote,
-    "statements": Statement,
-}
-
-
 class ReferenceProblems(Exception):
     """Reference errors found after every record validated; each with its location.
 
@@ -142,6 +121,14 @@ def reference_problems(
     ``records`` are (collection key, index, fields), validated or raw YAML data alike."""
     return references.problems(records, REFERENCES, KINDS)
 
+
+# Collection key in facts.yaml -> model, read off FactsFile's fields: a new kind of record
+# is one field there. The order is the order of output and schema.
+COLLECTIONS: dict[str, type[BaseRecord]] = {
+    key: typing.get_args(field.annotation)[0]
+    for key, field in FactsFile.model_fields.items()
+    if key != "article"
+}
 
 # Collection key -> {field: kind referred to}; derived from the models once.
 REFERENCES: dict[str, dict[str, str]] = {
