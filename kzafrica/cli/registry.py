@@ -42,8 +42,9 @@ class Command(NamedTuple):
     # Command lines shown under "Examples:", each as typed.
     examples: tuple[str, ...]
     answers: str = LIST
-    # A list without filters: its table, and the question it asks of the facts (without
-    # one: the records of `lists`, in the article's order).
+    # A list without filters: its table (without one: what each record is, when, its id),
+    # and the question it asks of the facts (without one: the records of `lists`, in the
+    # article's order).
     question: Callable[[FactBase], list[Record]] | None = None
     view: Callable[[], View] | None = None
     # A command with filters or arguments: the Typer function whose parameters they are.
@@ -332,9 +333,10 @@ def callback(command: Command) -> Callable[..., None]:
     """The function Typer runs for ``command``."""
     if command.function is not None:
         return command.function
-    if command.view is None or not (command.question or command.lists):
-        raise ValueError(f"command {command.name!r}: give a function, or a view and a list")
-    return filtered.listing(question(command), command.view)
+    if not (command.question or command.lists):
+        raise ValueError(f"command {command.name!r}: give a function, or a list")
+    title = command.name.capitalize()
+    return filtered.listing(question(command), command.view or (lambda: views.listed(title)))
 
 
 def question(command: Command) -> Callable[[FactBase], list[Record]]:

@@ -252,3 +252,9 @@ def _summary_rows(data: Record, kinds: dict[str, str]) -> list[tuple[str, str]]:
         ("Upcoming", "\n".join(item(r) for r in data["upcoming"]) or "none"),
         ("Next", "kzafrica visits · kzafrica quotes · kzafrica show ID · kzafrica --help"),
     ]
+
+
+def listed(title: str) -> View:
+    """The table of a list that has no view of its own: what each record is (its name, or
+    a line built from its fields), its date where it has one, its id."""
+    return View(title, (WHAT, WHEN, ID))
