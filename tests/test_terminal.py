@@ -20,7 +20,7 @@ from pathlib import Path
 
 import pytest
 import yaml
-from helpers import LIST_COMMANDS
+from helpers import LIST_COMMANDS, SHIPPED
 from rich.cells import cell_len
 from shared import CLEARED
 from typer.testing import CliRunner
@@ -252,6 +252,9 @@ TABLES = [[name, *args] for name, args in LIST_COMMANDS.items()] + [
     ["summary"],
     ["visits", "--country", "Kenya"],
 ]
+# Ids are never broken: a terminal narrower than the longest id, with the two cells of a
+# block's edges, gets lines that long.
+LONGEST_ID = max(len(i) for i in re.findall(r"(?m)^\s*(?:- )?id: ([a-z0-9-]+)$", SHIPPED))
 TERMINALS = [
     {},
     {"NO_COLOR": "1"},
@@ -271,7 +274,8 @@ def test_tables_stay_within_the_width(width: int, terminal: dict[str, str]) -> N
         assert result.exit_code == 0, (args, result.stderr)
         plain = ANSI.sub("", result.stdout)
         assert "\x1b" not in plain
-        too_wide = [line for line in plain.splitlines() if cell_len(line) > width]
+        limit = max(width, LONGEST_ID + 2)
+        too_wide = [line for line in plain.splitlines() if cell_len(line) > limit]
         assert not too_wide, (args, too_wide)
         if "FORCE_COLOR" not in terminal:
             assert result.stdout == plain  # colour only where asked for
@@ -338,3 +342,10 @@ def test_absurd_arguments_get_one_short_line(cache: str, args: list[str]) -> Non
     assert process.stdout == b""
     assert len(process.stderr.splitlines()) == 1
     assert len(process.stderr) < 1_000
+
+
+def test_an_ascii_terminal_reads_a_dash_as_a_dash(cache: str) -> None:
+    # 'Level, status' of a visit without a level is '—, held': not '\u2014, held'.
+    table = output(cache, {"PYTHONIOENCODING": "ascii"}, "visits", "--country", "Rwanda")
+    assert "-, held" in table
+    assert "\\u2014" not in table

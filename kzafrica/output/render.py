@@ -25,6 +25,7 @@ class Column(NamedTuple):
     min_width: int | None = None
     whole: bool = False  # never wrapped: ids, which people copy into `show`
     stack: bool = False  # may go under the column before it when the terminal is narrow
+    bar: bool = False  # a bar (Bars): drawn shorter when names and figures need the room
 
 
 class View(NamedTuple):

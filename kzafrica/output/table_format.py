@@ -58,6 +58,7 @@ def write(result: Result, options: Options, stream: TextIO) -> None:
             whole=column.whole,
             min_width=column.min_width,
             stack=column.stack,
+            bar=column.bar,
         )
         for column in columns
     ]
@@ -76,11 +77,13 @@ def _evidence(row: Record) -> str:
     return "\n".join(str(excerpt) for excerpt in row.get("evidence") or [])
 
 
-def _print(console: Any, table: Any, stream: TextIO) -> None:
+def _print(console: Any, laid: tables.Laid, stream: TextIO) -> None:
+    # An id is never broken: a table wider than the terminal overflows the line.
+    console.width = max(console.width, laid.width)
     # Rich turns a closed pipe into a silent exit 1 (our "invalid data file"); writing
     # the rendered text ourselves lets the BrokenPipeError reach the CLI, which exits 141.
     with console.capture() as captured:
-        console.print(table)
+        console.print(laid.table)
     stream.write(captured.get())
 
 
@@ -89,7 +92,7 @@ def _print(console: Any, table: Any, stream: TextIO) -> None:
 # its ASCII marks (that table makes '`' an apostrophe), and the table's own marks (→ █ …)
 # need ASCII too.
 _ASCII_MARKS = str.maketrans(
-    {"→": "->", "█": "#", "…": "...", "“": '"', "”": '"', "’": "'", "–": "-", "·": "-"}
+    {"→": "->", "█": "#", "…": "...", "“": '"', "”": '"', "’": "'", "–": "-", "—": "-", "·": "-"}
 )
 
 

@@ -82,7 +82,7 @@ def trade(heading: str, rows: list[Record]) -> View:
     columns = (
         Column("Year", when),
         Column("Volume", lambda r: str(r["amount"]["as_stated"])),
-        Column("", lambda r: bars.bar(r["amount"]["value"]), min_width=bars.width),
+        Column("", lambda r: bars.bar(r["amount"]["value"]), bar=True),
         NOTE,
         ID,
     )
@@ -92,13 +92,16 @@ def trade(heading: str, rows: list[Record]) -> View:
 
 def goods(heading: str) -> View:
     note = Column("Note", lambda r: text(r.get("note")), stack=True)
-    countries = Column("Countries", lambda r: text(r.get("countries")) or "Africa")
+    # Only the countries the record names: goods sold to Africa as a whole name none.
+    countries = Column("Countries", lambda r: text(r.get("countries")))
     return View(heading, (Column("Goods", lambda r: str(r["name"])), note, countries, WHEN, ID))
 
 
 def people(heading: str) -> View:
-    role = Column("Role", lambda r: ("former " if r.get("former") else "") + str(r["role"]))
-    country = Column("Country", lambda r: str(r["country"]["name"]))
+    role = Column(
+        "Role", lambda r: ("former " if r.get("former") else "") + str(r["role"]), stack=True
+    )
+    country = Column("Country", lambda r: str(r["country"]["name"]), stack=True)
     return View(heading, (Column("Name", lambda r: str(r["name"])), role, country, ID))
 
 
@@ -200,7 +203,8 @@ def _matched(record: Record) -> str:
 
 
 def record(data: Record) -> View:
-    return View(f"{data['kind']} {data['id']}", pairs=_record_rows)
+    """`show`: titled with what the record is (its kind and id have rows of their own)."""
+    return View(describe(data), pairs=_record_rows)
 
 
 def _link(ref: Record, label: str) -> str:
@@ -209,16 +213,20 @@ def _link(ref: Record, label: str) -> str:
 
 
 def _record_rows(data: Record) -> list[tuple[str, str]]:
-    """Every field; links with the ids to show next."""
+    """Every field that holds something; links with the ids to show next. Where the
+    evidence stands in the article (bare offsets) is for scripts: --json has it."""
     rows = []
     for key, value in data.items():
+        if key == "evidence_at":
+            continue
         if key in ("references", "referenced_by"):
             shown = "\n".join(
                 _link(r, r["field"] if key == "references" else r["kind"]) for r in value
             )
         else:
             shown = block(value)
-        rows.append((key, shown))
+        if shown:
+            rows.append((key, shown))
     return rows
 
 
