@@ -25,9 +25,8 @@ from typer.testing import CliRunner, Result
 
 from kzafrica.answers import query
 from kzafrica.answers.textfold import fold
-from kzafrica.cli import app, completion, registry
+from kzafrica.cli import app, registry
 from kzafrica.output import render
-from kzafrica.store import access
 
 RUNNER = CliRunner()
 FACTS: dict[str, Any] = yaml.safe_load(SHIPPED)
@@ -457,7 +456,7 @@ def test_statements_filters() -> None:
     assert "the article" in table
 
 
-# -- summary, completion -----------------------------------------------------------------
+# -- summary ------------------------------------------------------------------------------
 
 
 def test_summary_counts_are_singular_for_one() -> None:
@@ -465,12 +464,6 @@ def test_summary_counts_are_singular_for_one() -> None:
     assert "1 membership " in table
     assert "1 memberships" not in table
     assert "13 visits" in table
-
-
-def test_id_completion_ignores_case() -> None:
-    facts = access.open_facts(None)
-    assert list(completion.ids(facts, "Visit-KAG")) == ["visit-kagame-2015", "visit-kagame-2025"]
-    assert list(completion.ids(facts, "paul")) == ["paul-kagame"]
 
 
 # -- the real process --------------------------------------------------------------------

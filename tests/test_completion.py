@@ -69,11 +69,20 @@ def test_an_alias_completes(tmp_path: Path) -> None:
     assert complete("kzafrica visits --country king", tmp_path) == [r"Kingdom\ of\ Morocco"]
 
 
-@pytest.mark.parametrize("typed", ["Burk", "burk", "Burkina", r"Burkina\ F", '"Burk', "'Burkina F"])
+@pytest.mark.parametrize("typed", ["Burk", "burk", "Burkina", r"Burkina\ F"])
 def test_a_name_with_a_space_completes_as_one_bash_word(typed: str, tmp_path: Path) -> None:
     offered = complete(f"kzafrica people --country {typed}", tmp_path, cword=3)
     assert offered == [r"Burkina\ Faso"]
     assert shlex.split(offered[0]) == ["Burkina Faso"]
+
+
+@pytest.mark.parametrize("typed", ['"Burk', "'Burkina F"])
+def test_in_an_open_quote_a_name_completes_as_it_stands(typed: str, tmp_path: Path) -> None:
+    # Readline puts the completion inside the quote, and closes it: '"Burkina Faso"', not
+    # '"Burkina\ Faso"' (a backslash inside the quotes).
+    offered = complete(f"kzafrica people --country {typed}", tmp_path, cword=3)
+    assert offered == ["Burkina Faso"]
+    assert shlex.split(typed[0] + offered[0] + typed[0]) == ["Burkina Faso"]
 
 
 @pytest.mark.parametrize("typed", ["Burk", "burk", r"Burkina\ F"])

@@ -31,6 +31,9 @@ def listed(*args: str) -> dict[str, str]:
     result = run(*args)
     assert result.exit_code == 0, (result.stdout, result.stderr)
     assert result.stderr == ""
+    if "--json" in args:  # the listing as JSON (tests/test_fields_listing.py)
+        rows = json.loads(result.stdout)
+        return {row["field"]: row["meaning"] for row in reversed(rows)}  # the first meaning
     head, *lines = result.stdout.splitlines()
     assert head.startswith(f"Fields of kzafrica {args[0]} ")
     out: dict[str, str] = {}

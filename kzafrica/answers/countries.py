@@ -101,7 +101,8 @@ def _index(countries: Iterable[Record]) -> dict[str, str]:
     countries."""
     index: dict[str, str] = {}
     for record in countries:
-        names = [record["name"], record["code"], record.get("code3", "")]
+        # The id too, as `countries` shows it: 'burkina-faso' names Burkina Faso.
+        names = [record["id"], record["name"], record["code"], record.get("code3", "")]
         names += [*record.get("aliases", []), *DEMONYMS.get(record["code"], ())]
         index.update((key(name), record["code"]) for name in names if name)
     return index

@@ -390,8 +390,11 @@ def _said(facts: FactBase, key: str, speaker: str | None, contains: str | None) 
     )
 
     def keep(key: str, record: Record) -> bool:
-        name = facts.name(record["speaker"]) if record.get("speaker") else ""
-        return (not who or who in fold(name)) and words in fold(record["text"])
+        speaker = record.get("speaker") or ""
+        name = facts.name(speaker) if speaker else ""
+        # The id that `people` shows names the speaker as well as any part of the name.
+        said_by = not who or who in fold(name) or who == fold(speaker)
+        return said_by and words in fold(record["text"])
 
     return chronological(select(facts, [key], where=keep))
 

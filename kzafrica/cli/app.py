@@ -53,6 +53,12 @@ class _Group(TyperGroup):
             sys.exit(code)
         return code
 
+    def _main_shell_completion(
+        self, ctx_args: Any, prog_name: str, complete_var: str | None = None
+    ) -> None:
+        completion.use_our_shells()  # after Typer registered its own, as the app was built
+        super()._main_shell_completion(ctx_args, prog_name, complete_var)
+
     def _exit_code(
         self, args: list[str] | None, prog_name: str, complete_var: str | None, extra: Any
     ) -> int:

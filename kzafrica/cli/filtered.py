@@ -14,6 +14,7 @@ from typing import Annotated
 import typer
 
 from kzafrica.answers import query
+from kzafrica.cli import completion
 from kzafrica.cli.answering import output, run
 from kzafrica.cli.options import (
     ALL,
@@ -146,7 +147,13 @@ def events(
     country: CountryOption = None,
     kind: Annotated[
         str | None,
-        typer.Option("--kind", "-k", metavar="KIND", help="visit, event, trade, quote, …"),
+        typer.Option(
+            "--kind",
+            "-k",
+            metavar="KIND",
+            help="visit, event, trade, quote, …",
+            click_type=completion.KIND,
+        ),
     ] = None,
     since: SinceOption = None,
     until: UntilOption = None,

@@ -47,6 +47,7 @@ FieldsOption = Annotated[
         metavar="A,B,C",
         help="Only these fields (dotted paths too: amount.value, origin.name);"
         " with no value, list the fields.",
+        click_type=completion.FIELDS,
     ),
 ]
 CiteOption = Annotated[
@@ -58,6 +59,7 @@ SortOption = Annotated[
         "--sort",
         metavar="FIELD,…",
         help="Order by these output fields, -FIELD descending (e.g. --sort -date).",
+        click_type=completion.SORT,
     ),
 ]
 LimitOption = Annotated[
@@ -110,19 +112,41 @@ class Output(TyperCommand):
         self.params.extend(self._declared.params)
 
     def invoke(self, ctx: click.Context) -> Any:
-        if ctx.meta.get(LIST_FIELDS):  # a bare --fields (see the app's group): list them
-            # Lazily: the registry imports every command, and these commands import this.
-            from kzafrica.cli import registry
-
-            sys.stdout.write(registry.field_listing(ctx.info_name or ""))
-            return None
+        listing = ctx.meta.get(LIST_FIELDS)  # a bare --fields (see the app's group)
         values = {name: ctx.params.pop(name) for name in self._shared}
         try:
+            if listing:  # in the format asked for, checked as for an answer
+                fmt = values.get("fmt", TABLE)  # the name given, or the default Format
+                chosen = Format(str(getattr(fmt, "value", fmt)).lower())
+                list_fields(ctx.info_name or "", object_output(chosen, values["json_"]).format)
+                return None
             assert self._declared.callback is not None  # Typer gives every command one
             ctx.meta[OUTPUT] = self._declared.callback(**values)
         except UsageError as exc:
             raise click.exceptions.UsageError(str(exc), ctx=ctx) from None
         return super().invoke(ctx)
+
+
+def list_fields(name: str, fmt: str) -> None:
+    """What `kzafrica NAME --fields` prints: on the table format the list for people;
+    in any other format, as every answer in it: one record per field, {field, meaning,
+    only} (``only``: the kinds of record that have it, empty when every one does)."""
+    # Lazily: the registry imports every command, and these commands import this.
+    from kzafrica.cli import registry
+
+    if fmt == "table":
+        sys.stdout.write(registry.field_listing(name))
+        return
+    # The field help reads the models (pydantic): only a bare --fields needs it.
+    from kzafrica.factfile import fieldhelp
+
+    command = registry.BY_NAME[name]
+    rows = [
+        {"field": field.name, "meaning": field.description, "only": list(field.only)}
+        for field in fieldhelp.fields(registry.collections(command), command.fields)
+    ]
+    title = f"Fields of kzafrica {name}"
+    render.write(render.Result(rows, render.View(title)), render.Options(format=fmt), sys.stdout)
 
 
 # Built once per signature, and shared: --help builds every command, and a Typer app per
@@ -228,7 +252,13 @@ StatusOption = Annotated[
 ]
 SpeakerOption = Annotated[
     str | None,
-    typer.Option("--speaker", "-s", metavar="NAME", help="Any part of the name, any accents."),
+    typer.Option(
+        "--speaker",
+        "-s",
+        metavar="NAME",
+        help="Any part of the name, any accents, or the id `people` shows.",
+        click_type=completion.SPEAKER,
+    ),
 ]
 ContainsOption = Annotated[
     str | None,

@@ -304,7 +304,9 @@ COMMANDS: tuple[Command, ...] = (
         " lists the others as SOURCE:LINE: sentence, candidates for missing facts.",
         (
             "kzafrica article",
-            "kzafrica article --json | jq '.sentences[] | select(.cited_by == []) | .text'",
+            # The sentences that cite one record (every sentence is cited: --uncited is empty).
+            "kzafrica article --json"
+            " | jq -r '.sentences[] | select(.cited_by | index(\"paul-kagame\")) | .text'",
         ),
         answers=OWN,
         function=whole.article,
