@@ -46,7 +46,6 @@ _PLAIN = {
     "owner": "The organization preparing it.",
     "value": "The number.",
     "supported_by": "Who supported it, in the article's words.",
-    "announced_by": "The person who spoke of it.",
     "named_by": "The person who named it.",
     "speaker": "Who said it.",
     "occasion": "The event it was said at.",
@@ -184,5 +183,6 @@ def _shape(annotation: Any) -> str:
         inner = _shape(typing.get_args(bare)[0])
         return f"a list of {inner}" if inner else "a list of text"
     if isinstance(bare, type) and issubclass(bare, BaseModel):
-        return "{" + ", ".join(bare.model_fields) + "}"
+        # A field is written under its alias where it has one (`from` of `derived`).
+        return "{" + ", ".join(f.alias or n for n, f in bare.model_fields.items()) + "}"
     return ""

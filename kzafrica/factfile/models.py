@@ -37,6 +37,7 @@ from kzafrica.factfile.records import (
     Visit,
 )
 
+
 class ReferenceProblems(Exception):
     """Reference errors found after every record validated; each with its location.
 

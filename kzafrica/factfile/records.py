@@ -23,6 +23,7 @@ from pydantic import (
 
 from kzafrica.factfile import dates
 from kzafrica.factfile.errors import first_unsafe
+from kzafrica.factfile.references import FROM_NAME
 from kzafrica.factfile.status import Status as Status  # records.Status, the one definition
 
 
@@ -101,6 +102,24 @@ class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True)
 
 
+class Derived(Strict):
+    """One value the article only implies: which field holds it, where it comes from, why.
+
+    ``from`` is the id of the record the value is taken from, or ``name`` (the record's own
+    name or title), or ``dateline`` (the article's date and dateline).
+    """
+
+    # `from` is a Python keyword: the field is `source`, read and written as `from`.
+    model_config = ConfigDict(serialize_by_alias=True)
+
+    field: Text = Field(description="The field whose value is derived.")
+    source: Id = Field(
+        alias="from",
+        description="Where it comes from: a record id, name (the record's own name) or dateline.",
+    )
+    why: Text = Field(description="Why the value follows from there.")
+
+
 class BaseRecord(Strict):
     """Fields every record has."""
 
@@ -115,12 +134,41 @@ class BaseRecord(Strict):
         description="Which occurrence in the article each excerpt means (1 for the first),"
         " one number per excerpt; only where an excerpt stands in the article more than once.",
     )
+    derived: list[Derived] = Field(
+        default=[],
+        description="The values the article only implies, each with the field that holds it,"
+        " where it comes from and why; every other value is stated by the evidence.",
+    )
 
     @model_validator(mode="after")
     def _one_occurrence_per_excerpt(self) -> BaseRecord:
         if self.occurrences is not None and len(self.occurrences) != len(self.evidence):
             raise ValueError("`occurrences` needs one number for each excerpt of `evidence`")
         return self
+
+    @model_validator(mode="after")
+    def _derived_values_are_set(self) -> BaseRecord:
+        # (Whether `from` names an existing record is checked across the file, with the
+        # other references: kzafrica.factfile.references.)
+        fields = type(self).model_fields
+        for entry in self.derived:
+            field = fields.get(entry.field)
+            if field is None or entry.field in _NOT_DERIVED:
+                raise ValueError(
+                    f"`derived` names `{entry.field}`, not a field of a {self.kind} that can be"
+                    " derived"
+                )
+            if not field.is_required() and getattr(self, entry.field) == field.default:
+                raise ValueError(f"`derived` names `{entry.field}`, which is not set")
+            if entry.source == FROM_NAME and not ({"name", "title"} & fields.keys()):
+                raise ValueError(f"`derived` from `{FROM_NAME}`, but a {self.kind} has no name")
+            if entry.source == self.id:
+                raise ValueError(f"`derived` from the record itself: write `from: {FROM_NAME}`")
+        return self
+
+
+# Fields that are never derived: the record's identity and its sources.
+_NOT_DERIVED = frozenset({"id", "evidence", "occurrences", "derived"})
 
 
 class Dated(Strict):
@@ -254,7 +302,7 @@ class Event(BaseRecord, Dated):
 
     kind: ClassVar[str] = "event"
     type: EventType
-    status: Status
+    status: Status | None = Field(default=None, description="None where the article does not say.")
     title: Text = Field(description="A short name for the event.")
     people: list[PersonRef] = []
     countries: list[CountryRef] = []
@@ -359,7 +407,9 @@ class Initiative(BaseRecord):
     name: Text
     event: EventRef = Field(description="The event the initiative was.")
     supported_by: Text
-    announced_by: PersonRef | None = None
+    mentioned_by: PersonRef | None = Field(
+        default=None, description="The person the article says mentioned it."
+    )
 
 
 class Area(BaseRecord):

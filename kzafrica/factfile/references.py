@@ -9,6 +9,10 @@ rows and the fast first run all use it. The rule is checked in two forms: :func:
 lists every wrong reference with its location, for people; :func:`any_wrong` only says
 whether there is one, with set operations, several times faster on a big file. A test holds
 the two to the same answer. No pydantic here: the query path reads references too.
+
+A record's ``derived`` entries name where a value the article only implies comes from: a
+record of any kind, or one of the words :data:`FROM_WORDS`. Such an id must exist too, and
+both forms of the rule check it; it is no reference field (no link, no kind wanted).
 """
 
 from __future__ import annotations
@@ -17,6 +21,25 @@ from collections.abc import Callable, Iterable, Mapping
 from typing import Any
 
 from kzafrica.factfile.errors import Loc
+
+DERIVED = "derived"  # the field of derived values, on every record
+FROM_NAME = "name"  # derived from the record's own name (or title)
+FROM_DATELINE = "dateline"  # derived from the article's date and dateline
+FROM_WORDS = frozenset({FROM_NAME, FROM_DATELINE})
+
+
+def derived_from(entries: Any) -> list[str]:
+    """The record ids a ``derived`` list names, in order (the words of :data:`FROM_WORDS`
+    left out): from raw YAML or output data (``from`` keys) or the models' objects
+    (``source``); anything else names none (a wrong type that field validation reports)."""
+    if type(entries) is not list:
+        return []
+    out: list[str] = []
+    for entry in entries:
+        source = entry.get("from") if isinstance(entry, dict) else getattr(entry, "source", None)
+        if isinstance(source, str) and source not in FROM_WORDS:
+            out.append(source)
+    return out
 
 
 def referred(value_of: Callable[[str], Any], fields: Iterable[str]) -> list[tuple[str, str]]:
@@ -73,6 +96,16 @@ def problems(
                     found.append((loc, f"'{name}' refers to unknown id '{target}'"))
                 elif got != want:
                     found.append((loc, f"'{name}' refers to '{target}', a {got}, not a {want}"))
+        entries = fields.get(DERIVED)
+        for position, entry in enumerate(entries if type(entries) is list else []):
+            for target in derived_from([entry]):
+                if target not in kind_of:
+                    found.append(
+                        (
+                            (key, index, DERIVED, position, "from"),
+                            f"'{fields.get('id')}' derives a value from unknown id '{target}'",
+                        )
+                    )
     return found
 
 
@@ -81,10 +114,12 @@ def any_wrong(
     named: Mapping[str, Mapping[str, set[str]]],
     references: Mapping[str, Mapping[str, str]],
     kinds: Mapping[str, str],
+    derived: Iterable[str] = (),
 ) -> bool:
     """Whether :func:`problems` would find anything, for validated records: ``ids`` gives
     each collection's record ids, ``named`` each collection's ids named by each reference
-    field. A collection missing from either is wrong too (never after validation)."""
+    field, ``derived`` the ids named by ``derived`` entries (:func:`derived_from`). A
+    collection missing from either is wrong too (never after validation)."""
     of_kind: dict[str, set[str]] = {}
     count = 0
     for key in references:
@@ -93,7 +128,10 @@ def any_wrong(
         listed = [i for i in ids[key] if isinstance(i, str)]  # others: wrong types
         count += len(listed)
         of_kind.setdefault(kinds[key], set()).update(listed)
-    if len(set().union(*of_kind.values())) != count:  # an id used twice, in any collections
+    every: set[str] = set().union(*of_kind.values())
+    if len(every) != count:  # an id used twice, in any collections
+        return True
+    if not set(derived) <= every:
         return True
     for key, fields in references.items():
         for field, want in fields.items():

@@ -28,7 +28,7 @@ from kzafrica.factfile import blockyaml, excerpts, references
 from kzafrica.factfile.blockyaml import Piece
 from kzafrica.factfile.dataset import Dataset
 from kzafrica.factfile.models import KINDS, REFERENCES, FactsFile
-from kzafrica.factfile.references import referred
+from kzafrica.factfile.references import DERIVED, derived_from, referred
 from kzafrica.store import sqlite_store
 from kzafrica.store.sqlite_store import Batch, Prepared
 
@@ -154,10 +154,12 @@ def rows(file: str, data: bytes) -> Prepared | None:
 
 
 class _Part(NamedTuple):
-    """A piece of a collection, made ready: its rows, and the ids each reference field names."""
+    """A piece of a collection, made ready: its rows, the ids each reference field names,
+    and the ids its ``derived`` entries name."""
 
     rows: Batch
     named: dict[str, set[str]]
+    derived: frozenset[str] = frozenset()
 
 
 def _as_rows(
@@ -179,6 +181,7 @@ def _as_rows(
         if fields is None or not isinstance(records, list):
             return None
         named: dict[str, set[str]] = {field: set() for field in fields}
+        derived: set[str] = set()
         ids: list[str] = []
         bodies: list[str] = []
         targets: list[list[str]] = []
@@ -203,8 +206,9 @@ def _as_rows(
             for field, target in pairs:
                 named[field].add(target)
             targets.append([target for _, target in pairs])
+            derived.update(derived_from(record.__dict__.get(DERIVED)))
         rows = sqlite_store.batch_of_json(key, source, ids, bodies, targets)
-        out.append((key, _Part(rows, named), first))
+        out.append((key, _Part(rows, named, frozenset(derived)), first))
     return out
 
 
@@ -250,7 +254,8 @@ def _rows_wrong(made: dict[str, Any]) -> bool:
         }
         for key, fields in REFERENCES.items()
     }
-    return references.any_wrong(ids, named, REFERENCES, KINDS)
+    derived = set().union(*(part.derived for key in REFERENCES for part in made.get(key, [])))
+    return references.any_wrong(ids, named, REFERENCES, KINDS, derived)
 
 
 def _validate(
@@ -339,9 +344,15 @@ def references_wrong(facts: dict[str, Any]) -> bool:
             key: {field: _named(facts[key], field) for field in fields}
             for key, fields in REFERENCES.items()
         }
+        derived = {
+            target
+            for key in REFERENCES
+            for record in facts[key]
+            for target in derived_from(record.get(DERIVED))
+        }
     except KeyError:  # a collection or a record without a field: never after validation
         return True
-    return references.any_wrong(ids, named, REFERENCES, KINDS)
+    return references.any_wrong(ids, named, REFERENCES, KINDS, derived)
 
 
 def _named(records: list[dict[str, Any]], field: str) -> set[str]:
