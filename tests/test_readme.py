@@ -187,7 +187,9 @@ def test_every_file_and_module_named_exists(page: str) -> None:
 def test_command_reference_matches_help() -> None:
     group = typer.main.get_command(app.app)
     assert isinstance(group, typer.core.TyperGroup)
-    rows = re.findall(r"^\| `kzafrica (\w+)` \| (.+?) \|$", _everywhere(), re.M)
+    rows = re.findall(
+        r"^\| \[?`kzafrica (\w+)`(?:\]\(#[\w-]+\))? \| (.+?) \|$", _everywhere(), re.M
+    )
     assert {name for name, _ in rows} == set(group.commands)
     for name, text in rows:
         help_text = group.commands[name].help

@@ -51,14 +51,17 @@ def generate(width: int = WIDTH) -> str:
     return "\n".join(parts) + "\n"
 
 
+# The fields every record has (docs/data-model.md says what they are).
+COMMON = ("id", "evidence", "occurrences", "derived")
+
+
 def records_table() -> list[str]:
     """Each collection of facts.yaml, its kind and its fields (``kzafrica COMMAND --fields``
     says what each means)."""
-    rows = ["| list | kind | fields besides `id`, `evidence` and `occurrences` |", "|---|---|---|"]
+    rows = ["| list | kind | fields besides `id`, `evidence`, `occurrences` and `derived` |"]
+    rows.append("|---|---|---|")
     for key, model in COLLECTIONS.items():
-        fields = [
-            f"`{f}`" for f in model.model_fields if f not in ("id", "evidence", "occurrences")
-        ]
+        fields = [f"`{f}`" for f in model.model_fields if f not in COMMON]
         rows.append(f"| `{key}` | {model.kind} | {', '.join(fields)} |")
     return rows
 
