@@ -179,8 +179,16 @@ def dump(
         written = dumping.dump(dataset, text, file, force=force)
     except UsageError as exc:
         streams.fail(str(exc), streams.USAGE_ERROR)
+    except dumping.WriteFailed as exc:  # a full disk, no permission: as for any output
+        streams.fail(str(exc), streams.OUTPUT_ERROR)
     except DataError as exc:
         streams.data_failed(exc)
-    also = f" and {written[1]}" if len(written) > 1 else ""
-    hint = f"; browse with: datasette {written[0]} --metadata {written[1]}" if also else ""
+    also = hint = ""
+    if len(written) > 1:
+        # Quoted for a POSIX shell, so that the hint can be pasted whatever the names hold.
+        from shlex import quote  # only for this hint
+
+        also = f" and {written[1]}"
+        hint = f"; browse with: datasette {quote(str(written[0]))} --metadata"
+        hint += f" {quote(str(written[1]))}"
     streams.say(f"wrote {written[0]} ({dumping.count(dataset)} records){also}{hint}")

@@ -9,6 +9,7 @@ format, :func:`write` applies the options every list command shares: --sort, the
 needs them, so a ``--json`` run never pays for Rich.
 """
 
+import functools
 import json
 from collections.abc import Callable, Iterable
 from typing import Any, NamedTuple, TextIO
@@ -421,9 +422,37 @@ def _tsv(result: Result, options: Options, stream: TextIO) -> None:
 
 @writer("yaml")
 def _yaml(result: Result, options: Options, stream: TextIO) -> None:
+    _emit(stream, yaml_text(result.data))
+
+
+def yaml_text(data: Any) -> str:
+    """``data`` as YAML that a YAML 1.1 reader (PyYAML) and a YAML 1.2 reader both read
+    back as ``data``: every string either would take for something else is quoted."""
     import yaml  # PyYAML: only for --yaml
 
-    _emit(stream, yaml.safe_dump(result.data, sort_keys=False, allow_unicode=True))
+    return yaml.dump(data, Dumper=_dumper(), sort_keys=False, allow_unicode=True)
+
+
+@functools.cache
+def _dumper() -> type[Any]:
+    """PyYAML's safe dumper, which quotes the strings YAML 1.1 reads as other types, taught
+    the YAML 1.2 core schema's other forms (``1e3``, ``0o17``, ``08``, ``-.5``) too."""
+    import re  # compiled only for --yaml
+
+    import yaml  # PyYAML: only for --yaml
+
+    class Dumper(yaml.SafeDumper):
+        pass
+
+    # The YAML 1.2 core schema's ints and floats (spec 1.2.2, 10.3.2), under a tag no value
+    # is represented with: a string one of them matches is no longer written plain.
+    number = re.compile(
+        r"(?:[-+]?[0-9]+|0o[0-7]+|0x[0-9a-fA-F]+"
+        r"|[-+]?(?:\.[0-9]+|[0-9]+(?:\.[0-9]*)?)(?:[eE][-+]?[0-9]+)?"
+        r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z"
+    )
+    Dumper.add_implicit_resolver("tag:kzafrica,2026:yaml-1.2-number", number, list("+-.0123456789"))
+    return Dumper
 
 
 class Bars(NamedTuple):

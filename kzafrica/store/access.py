@@ -16,7 +16,7 @@ import os
 import re
 import sqlite3
 import stat
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TypeVar
 
@@ -27,9 +27,10 @@ from kzafrica.store import sqlite_store
 from kzafrica.store.environment import ENV_DATA
 from kzafrica.store.factbase import FactBase
 from kzafrica.store.sqlite_store import Prepared
-from kzafrica.store.stored_facts import StoreCorrupt, StoredFacts
+from kzafrica.store.stored_facts import OtherKey, StoreCorrupt, StoredFacts
 
 MAX_BYTES = 64 * 1024 * 1024
+_CHUNK = 1024 * 1024  # bytes read at a time while hashing a file
 T = TypeVar("T")
 # The start of a line (as str.splitlines splits) whose first non-blank character is not `#`:
 # a search, not a list of a big file's lines. Compiled on first use, as queries never need it.
@@ -54,17 +55,37 @@ def choose(path: str | None) -> str:
 
 def read_bytes(file: str) -> bytes:
     """Read a regular file of at most MAX_BYTES, or raise DataError saying why not."""
+    parts = list(_chunks(file, first=MAX_BYTES))
+    # A regular file comes in one read: no copy to join it.
+    return parts[0] if len(parts) == 1 else b"".join(parts)
+
+
+def _chunks(file: str, first: int = _CHUNK) -> Iterator[bytes]:
+    """The bytes of ``file``, a regular file, in chunks (the first of up to ``first``
+    bytes); DataError once more than MAX_BYTES are read.
+
+    The bytes read are counted, not the size the file reports: a file in /proc reports 0
+    and may go on for ever. Reads are of whole mebibytes, as some /proc files require
+    multiples of 8. A read that would wait (the file is opened non-blocking) fails rather
+    than hangs."""
     fd = _open_regular(file)
+    total = 0
     try:
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            data = handle.read(MAX_BYTES + 1)
+        with os.fdopen(fd, "rb", buffering=0, closefd=False) as handle:
+            while True:
+                block = handle.read(first if total == 0 else _CHUNK)
+                if block is None:  # nothing to read without waiting: a device in disguise
+                    raise _fail(file, "cannot read without waiting; name a regular file")
+                if not block:
+                    return
+                total += len(block)
+                if total > MAX_BYTES:
+                    raise _fail(file, f"is larger than the {MAX_BYTES // 2**20} MiB limit")
+                yield block
     except OSError as exc:
         raise _fail(file, f"cannot read: {exc.strerror}") from None
     finally:
         os.close(fd)
-    if len(data) > MAX_BYTES:
-        raise _fail(file, f"is larger than the {MAX_BYTES // 2**20} MiB limit")
-    return data
 
 
 def _open_regular(file: str) -> int:
@@ -204,9 +225,8 @@ def _validated(file: str, notes: list[str], *, shipped_ok: bool) -> FactBase:
     folder = cache.directory(notes)
     if folder is None:
         return FactBase(validate(file, read_bytes(file)))
-    fd = _open_regular(file)
-    with os.fdopen(fd, "rb") as handle:
-        name = cache.key(cache.chunks(handle))
+    parts = cache.context()  # once: read both times below
+    name = cache.key(_chunks(file), parts)
     entry = cache.entry(folder, name)
     if entry is not None:
         try:
@@ -215,7 +235,7 @@ def _validated(file: str, notes: list[str], *, shipped_ok: bool) -> FactBase:
             notes.append(f"ignored a damaged cache entry ({exc}); validating again")
             cache.discard(entry)
     data = read_bytes(file)
-    name = cache.key(iter([data]))  # the bytes validated now, should the file have changed
+    name = cache.key(iter([data]), parts)  # the bytes validated now, should the file change
     from kzafrica.store import firstrun  # pydantic: only when validating
 
     # The fast path makes the store's rows as it validates (never the records as objects),
@@ -241,18 +261,23 @@ def _validated(file: str, notes: list[str], *, shipped_ok: bool) -> FactBase:
 
 
 def _shipped(file: str, notes: list[str]) -> StoredFacts | None:
-    """The prevalidated store of the shipped facts, if it was made from these bytes."""
+    """The prevalidated store of the shipped facts, if it was made from these bytes, this
+    article and this code."""
     from kzafrica.store import shipped  # only for the shipped facts
 
     try:
         data = read_bytes(file)
     except DataError:
         return None
+    wanted = shipped.key(data)
     try:
-        return _open(shipped.store_path(), shipped.key(data), file, None)
+        return _open(shipped.store_path(), wanted, file, None)
+    except OtherKey as exc:
+        made = shipped.differences(exc.stored, wanted)
+        notes.append(f"the shipped store was made from {made}; validating the facts")
     except StoreCorrupt as exc:
-        notes.append(f"the shipped store does not match facts.yaml ({exc}); validating it")
-        return None
+        notes.append(f"the shipped store cannot be used ({exc}); validating the facts")
+    return None
 
 
 def _open(path: Path, key: str, source: str, entry: Path | None) -> StoredFacts:
@@ -264,7 +289,10 @@ def _open(path: Path, key: str, source: str, entry: Path | None) -> StoredFacts:
         raise StoreCorrupt("not a regular file")
     # Read-only and immutable: nothing is locked or written, not even a journal.
     where = str(path).replace("%", "%25").replace("?", "%3f").replace("#", "%23")
-    conn = sqlite3.connect(f"file:{where}?mode=ro&immutable=1", uri=True)
+    try:
+        conn = sqlite3.connect(f"file:{where}?mode=ro&immutable=1", uri=True)
+    except sqlite3.Error as exc:  # unreadable to this user (mode 000), say: like damage
+        raise StoreCorrupt(f"cannot open: {exc}") from None
     facts = StoredFacts(conn, key, source)
     facts.entry = entry
     return facts

@@ -1,12 +1,14 @@
 """Where validated stores of ``--data`` files are kept, and the rules that make them safe.
 
 An entry is named by a key over everything that can change the validated result: the
-file's bytes, every module of kzafrica, the shipped article, and the installed versions of
-pydantic, pydantic-core and PyYAML. It is used only from a directory that is the user's own
-and not writable by anyone else, and only if it is a regular file of the user's, no
-symlink, of sane size; anything else is ignored and, where that is safe, removed. New
-entries are written to a file created exclusively (never through a symlink) and renamed
-into place, so a reader never sees half an entry and an interrupted write leaves nothing.
+file's bytes and :func:`context` (the modules that validate and store, the shipped
+articles, the installed versions of pydantic, pydantic-core and PyYAML, and this Python's
+Unicode version), the rule the shipped store's key follows too (:mod:`kzafrica.store.shipped`).
+It is used only from a directory that is the user's own and not writable by anyone else,
+and only if it is a regular file of the user's, no symlink, of sane size; anything else is
+ignored and, where that is safe, removed. New entries are written to a file created
+exclusively (never through a symlink) and renamed into place, so a reader never sees half
+an entry and an interrupted write leaves nothing.
 """
 
 from __future__ import annotations
@@ -15,15 +17,21 @@ import contextlib
 import os
 import stat
 import time
+import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import BinaryIO
 
 from kzafrica.factfile import package_files
 from kzafrica.store.environment import ENV_NO_CACHE
 
+try:  # the builtin BLAKE2, as the store's digests: hashlib would also load OpenSSL
+    from _blake2 import blake2b
+except ImportError:  # pragma: no cover - every CPython has _blake2; other Pythons may not
+    from hashlib import blake2b
+
 MAX_ENTRY_BYTES = 1024 * 1024 * 1024  # a store of the largest facts file is far smaller
 _DEPENDENCIES = ("pydantic", "pydantic_core", "yaml")
+_STORING_LAYERS = ("factfile", "store")  # the code whose changes can change a store
 
 
 def directory(notes: list[str]) -> Path | None:
@@ -31,7 +39,7 @@ def directory(notes: list[str]) -> Path | None:
 
     ``notes`` gets one line saying why the cache is not used, for ``--verbose``.
     """
-    if os.environ.get(ENV_NO_CACHE):
+    if not cache_wanted(notes):
         return None
     base = os.environ.get("XDG_CACHE_HOME") or ""
     if not os.path.isabs(base):  # the XDG spec says to ignore relative paths
@@ -61,39 +69,102 @@ def directory(notes: list[str]) -> Path | None:
     return folder
 
 
-def key(data: Iterator[bytes], prefix: str = "") -> str:
-    """The entry name for a facts file whose bytes ``data`` yields, in chunks."""
+def cache_wanted(notes: list[str]) -> bool:
+    """Whether ``$KZAFRICA_NO_CACHE`` leaves the cache on: unset, empty, 0, false or no
+    leave it on; 1, true or yes turn it off; anything else turns it off too, and says so."""
+    value = os.environ.get(ENV_NO_CACHE, "")
+    word = value.strip().lower()
+    if word in _CACHE_ON:
+        return True
+    if word in _CACHE_OFF:
+        notes.append(f"no cache: {ENV_NO_CACHE}={value} turns it off")
+    else:
+        notes.append(
+            f"no cache: {ENV_NO_CACHE}={value!r} is not one of 1, true, yes (cache off)"
+            " or 0, false, no (cache on); taken as off"
+        )
+    return False
+
+
+_CACHE_ON = frozenset({"", "0", "false", "no"})
+_CACHE_OFF = frozenset({"1", "true", "yes"})
+
+
+def key(data: Iterator[bytes], parts: dict[str, str] | None = None) -> str:
+    """The entry name for a facts file whose bytes ``data`` yields, in chunks, under
+    ``parts`` (default: :func:`context` now)."""
     import hashlib  # OpenSSL's SHA-256: the fastest on big files, needed only for --data
 
-    digest = hashlib.sha256(prefix.encode())
-    package, sources = package_files.PACKAGE_DIR, package_files.SOURCES
-    for module in sorted(package.rglob("*.py")):  # any module may change the result
-        name = module.relative_to(package).as_posix()
-        digest.update(name.encode() + b"\0" + module.read_bytes())
-    for name in sorted(os.listdir(sources)):
-        digest.update(name.encode() + b"\0" + (sources / name).read_bytes())
-    digest.update(_dependency_versions().encode())
+    parts = context() if parts is None else parts
+    digest = hashlib.sha256(";".join(f"{k}={v}" for k, v in parts.items()).encode() + b"\0")
     for chunk in data:
         digest.update(chunk)
     return digest.hexdigest()
 
 
+def context(libraries: bool = True) -> dict[str, str]:
+    """Everything besides a facts file's own bytes that can change what validating it
+    gives, by part: a digest of the shipped articles, one of the code that validates and
+    stores (the factfile and store layers: by the layer rule, which a test enforces, they
+    import nothing above them), and the validating libraries' versions with this Python's
+    Unicode version (the invisible-character rule follows it), unless ``libraries`` is
+    False. About 35 small files are read: a third of a millisecond.
+    """
+    package, sources = package_files.PACKAGE_DIR, package_files.SOURCES
+    article = blake2b(digest_size=20)
+    for name in sorted(os.listdir(sources)):
+        article.update(_named(name, (sources / name).read_bytes()))
+    code = blake2b(digest_size=20)
+    found = [str(package / "__init__.py")]  # the version
+    for layer in _STORING_LAYERS:
+        found += _modules(str(package / layer))
+    for path in sorted(found):
+        name = os.path.relpath(path, package).replace(os.sep, "/")
+        with open(path, "rb") as handle:
+            code.update(_named(name, handle.read()))
+    parts = {"article": article.hexdigest(), "code": code.hexdigest()}
+    if libraries:  # not for the shipped store (kzafrica.store.shipped says why)
+        versions = [*_dependency_versions().split("\n"), f"unicode-{unicodedata.unidata_version}"]
+        parts["libraries"] = ",".join(versions)
+    return parts
+
+
+def _named(name: str, data: bytes) -> bytes:
+    return len(name).to_bytes(4, "big") + name.encode() + len(data).to_bytes(8, "big") + data
+
+
+def _modules(folder: str) -> Iterator[str]:
+    """Every .py file under ``folder`` (os.scandir: a tenth of pathlib's rglob)."""
+    with os.scandir(folder) as items:
+        for item in items:
+            if item.is_dir(follow_symlinks=False):
+                if item.name != "__pycache__":
+                    yield from _modules(item.path)
+            elif item.name.endswith(".py"):
+                yield item.path
+
+
 def _dependency_versions() -> str:
     """The installed distributions of the validating libraries, by their dist-info names
     (``pydantic-2.14.4.dist-info``): reading them costs no import."""
-    from importlib.util import find_spec  # only to make a key, never for the shipped facts
+    from importlib.util import find_spec  # already loaded by the interpreter's start-up
 
     found = []
+    listed: dict[str, list[str]] = {}  # one listing per folder: usually all three share one
     for module in _DEPENDENCIES:
         spec = find_spec(module)
         where = os.path.dirname(os.path.dirname(spec.origin)) if spec and spec.origin else ""
-        with contextlib.suppress(OSError):
-            lowered = module.lower().replace("yaml", "pyyaml")
-            found += sorted(
-                name
-                for name in os.listdir(where)
-                if name.lower().startswith(lowered + "-") and name.endswith(".dist-info")
-            )
+        if where not in listed:
+            try:
+                listed[where] = os.listdir(where)
+            except OSError:
+                listed[where] = []
+        lowered = module.lower().replace("yaml", "pyyaml")
+        found += sorted(
+            name
+            for name in listed[where]
+            if name.lower().startswith(lowered + "-") and name.endswith(".dist-info")
+        )
     return "\n".join(found)
 
 
@@ -165,9 +236,3 @@ def _prune(folder: Path, keep_days: float = 30.0, temp_hours: float = 1.0) -> No
                     continue
                 if stale and not stat.S_ISDIR(info.st_mode):
                     os.unlink(item.path)
-
-
-def chunks(handle: BinaryIO, size: int = 1 << 20) -> Iterator[bytes]:
-    """A file's bytes in chunks, so that hashing a big file holds only one chunk."""
-    while block := handle.read(size):
-        yield block

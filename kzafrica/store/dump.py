@@ -8,8 +8,12 @@ every record in the form the query commands print.
 
 Each file is written to a temporary file in the same folder, created exclusively, and
 renamed over FILE only once complete (``os.replace``), so FILE is never seen half written;
-the temporary file is removed on any failure, Ctrl-C included. An existing file is
-replaced only with ``force``.
+the temporary file is removed on any failure, Ctrl-C included. A database and its metadata
+are both written before either is renamed, and should the second rename fail the first is
+undone: the pair is replaced together or not at all. An existing file is replaced only
+with ``force``. A name that cannot be written (a folder, a missing folder) is a
+:class:`UsageError`; a failed write (a full disk, no permission, an I/O error) is
+:class:`WriteFailed`.
 """
 
 from __future__ import annotations
@@ -47,28 +51,69 @@ def outputs(target: str) -> list[Path]:
     )
 
 
+class WriteFailed(Exception):
+    """The dump could not be written: one line saying why (exit 74, as for any output)."""
+
+
 def dump(dataset: Dataset, article_text: str, target: str, *, force: bool = False) -> list[Path]:
     """Write the fact base to ``target`` (and its metadata); return the files written."""
     files = outputs(target)
+    if target.endswith(("/", os.sep)):  # Path() would drop the slash and write the file
+        raise UsageError(f"{target} names a folder; name a file to write")
     for path in files:
         if path.is_dir():
             raise UsageError(f"{path} is a folder; name a file to write")
         if not force and os.path.lexists(path):
             raise UsageError(f"{path} exists; add --force to replace it")
+    if not files[0].parent.is_dir():
+        raise UsageError(f"cannot write {target}: no folder {files[0].parent}; create it first")
     try:
         if len(files) == 1:
             with _staged(files[0]) as temp:
                 _write_json(temp, everything(FactBase(dataset)))
+                _replace([(temp, files[0])])
         else:
             # Both files complete before either replaces anything.
             with _staged(files[0]) as temp_db, _staged(files[1]) as temp_meta:
                 _write_sqlite(temp_db, dataset, article_text)
                 _write_json(temp_meta, datasette_metadata(dataset, files[0].stem))
+                _replace([(temp_db, files[0]), (temp_meta, files[1])])
     except OSError as exc:
-        raise UsageError(f"cannot write {target}: {exc.strerror or exc}") from None
+        raise WriteFailed(f"cannot write {target}: {exc.strerror or exc}") from None
     except sqlite3.Error as exc:
-        raise UsageError(f"cannot write {target}: {exc}") from None
+        raise WriteFailed(f"cannot write {target}: {exc}") from None
     return files
+
+
+def _replace(pairs: list[tuple[Path, Path]]) -> None:
+    """Rename each new file over its target, all or none: a failed rename puts back the
+    targets already replaced (their old files kept meanwhile as hard links) and raises."""
+    done: list[tuple[Path, Path | None]] = []  # (target, the link to its old file, if any)
+    try:
+        for new, target in pairs:
+            old = None
+            if len(pairs) > 1 and os.path.lexists(target):
+                old = new.with_name(new.name + ".old")
+                os.link(target, old, follow_symlinks=False)
+            try:
+                os.replace(new, target)
+            except BaseException:
+                if old is not None:
+                    old.unlink()
+                raise
+            done.append((target, old))
+    except BaseException:
+        for target, old in reversed(done):
+            with contextlib.suppress(OSError):
+                if old is None:
+                    target.unlink()
+                else:
+                    os.replace(old, target)
+        raise
+    for _, old in done:
+        if old is not None:
+            with contextlib.suppress(FileNotFoundError):
+                old.unlink()
 
 
 def everything(facts: FactBase) -> dict[str, Any]:
@@ -107,15 +152,14 @@ def _write_json(path: Path, data: Any) -> None:
 
 @contextlib.contextmanager
 def _staged(path: Path) -> Iterator[Path]:
-    """A new temporary file beside ``path`` that replaces it when the block succeeds and
-    is removed whatever happens."""
+    """A new temporary file beside ``path`` (the block renames it over ``path`` with
+    :func:`_replace`), removed whatever happens if it is still there."""
     fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
     temp = Path(name)
     try:
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp's 0600 is for secrets; this is not
         yield temp
-        os.replace(temp, path)
     finally:
         for leftover in (temp, temp.with_name(temp.name + "-journal")):
             with contextlib.suppress(FileNotFoundError):

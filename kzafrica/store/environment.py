@@ -6,4 +6,4 @@ The store layer is the lowest that reads any of them: which facts file to use
 """
 
 ENV_DATA = "KZAFRICA_DATA"  # the facts file to read when --data is not given
-ENV_NO_CACHE = "KZAFRICA_NO_CACHE"  # any non-empty value: validate every run, cache nothing
+ENV_NO_CACHE = "KZAFRICA_NO_CACHE"  # 1, true or yes: validate every run, cache nothing

@@ -24,6 +24,14 @@ class StoreCorrupt(Exception):
     """The store is not exactly what kzafrica wrote: validate the facts again."""
 
 
+class OtherKey(StoreCorrupt):
+    """The store was made for other data, code or libraries: its key is ``stored``."""
+
+    def __init__(self, stored: str) -> None:
+        super().__init__("made for other data or by another version")
+        self.stored = stored
+
+
 class StoredFacts(FactBase):
     """:class:`FactBase` answered from a store file: rows are read, and checked, on demand."""
 
@@ -44,7 +52,7 @@ class StoredFacts(FactBase):
             raise StoreCorrupt("no single meta row")
         fmt, stored_key, body, stamp = row[0]
         if fmt != FORMAT or stored_key != key:
-            raise StoreCorrupt("made for other data or by another version")
+            raise OtherKey(str(stored_key))
         if not isinstance(body, str) or stamp != digest(str(fmt), str(stored_key), body):
             raise StoreCorrupt("meta row does not match its digest")
         meta = _load(body, dict)
