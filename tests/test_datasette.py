@@ -12,6 +12,8 @@ import html
 import json
 import re
 import sqlite3
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -36,7 +38,11 @@ class Reader:
         metadata = json.loads(database.with_name("facts.metadata.json").read_text("utf-8"))
         self.database = database
         self.metadata = metadata
-        self.ds = datasette_app.Datasette(files=[str(database)], metadata=metadata)
+        # No threads of its own (num_sql_threads 0): the tests after these must find this
+        # process alone, or kzafrica.store.parallel never forks.
+        self.ds = datasette_app.Datasette(
+            files=[str(database)], metadata=metadata, settings={"num_sql_threads": 0}
+        )
 
     def response(self, path: str) -> Any:
         return asyncio.run(self.ds.client.get(path))
@@ -62,11 +68,13 @@ class Reader:
 
 
 @pytest.fixture(scope="module")
-def reader(tmp_path_factory: pytest.TempPathFactory) -> Reader:
+def reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reader]:
     folder = tmp_path_factory.mktemp("datasette")
     result = RUNNER.invoke(app.app, ["dump", str(folder / "facts.db")])
     assert result.exit_code == 0, result.stderr
-    return Reader(folder / "facts.db")
+    threads = threading.active_count()
+    yield Reader(folder / "facts.db")
+    assert threading.active_count() == threads
 
 
 def cli(*args: str) -> list[dict[str, Any]]:
