@@ -134,9 +134,10 @@ def _write_sqlite(path: Path, dataset: Dataset, article_text: str) -> None:
     conn = sqlite3.connect(path, isolation_level=None)  # transactions by hand
     try:
         conn.execute("BEGIN")
-        # The same writer as the cache and the shipped store, then the browsing tables.
-        sqlite_store.write(conn, dataset, DUMP_KEY)
+        # The browsing tables first (tools list tables in creation order), then the same
+        # writer as the cache and the shipped store.
         write_browse_tables(conn, dataset, article_text)
+        sqlite_store.write(conn, dataset, DUMP_KEY)
         conn.execute("COMMIT")
     finally:
         conn.close()

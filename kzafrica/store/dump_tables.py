@@ -1,35 +1,47 @@
 """The fact base as SQLite tables to browse: with Datasette, the sqlite3 shell or pandas.
 
 :func:`write_browse_tables` creates and fills, on an open connection and inside the
-caller's transaction, these tables:
+caller's transaction, these tables, in this order (the order ``sqlite-utils tables`` and
+``.tables`` list them in):
 
-- one table per collection (``countries``, ``visits``, …): one row per record, scalar
-  fields as columns, nested values (``amount``, ``aliases``) as JSON text, a reference as
-  the id it holds, with a foreign key to the table of the record it names;
-- for each field that holds a list of references, a link table ``<collection>_<field>``
-  (``visits_origin``: visit, country, position), with foreign keys both ways; the
-  collection table keeps the list too, as a JSON array of ids;
 - ``facts``: every record once, with its kind, its table, a one-line ``name`` and its
-  evidence, and ``facts_fts``, an FTS5 index over those names and evidence that ignores
-  case and accents (``traore`` finds Traoré), which Datasette's search box uses;
+  evidence;
+- one table per collection (``countries``, ``visits``, …): one row per record, the
+  fields the article fills in some record as columns (a field empty in every record is
+  left out), and:
+
+  - a reference as the id it holds, with a foreign key to the table of the record it
+    names (Datasette shows the name and links to it);
+  - a list of references as the names, comma-separated (``visits.origin``: ``Rwanda``),
+    with a link table ``<collection>_<field>`` (``visits_origin``: visit, country,
+    position) holding the ids, with foreign keys both ways: Datasette links each row page
+    to it;
+  - an object as a column per part (``amount_value``, a number; ``amount_currency``, …),
+    a list of text (``aliases``) as the texts, comma-separated;
+  - ``label``, the one-line name, for a kind without a name, title or text of its own;
+  - ``date_order``, for a kind with dates: the order the command line lists records in
+    (by date, undated last);
+  - ``evidence``: the record's excerpts of the article, one a line;
 - ``evidence``: one row per excerpt, with its ``start`` and ``end`` offsets in the
   article (``substr(article.text, start + 1, end - start)`` is the excerpt, whitespace
   aside: SQLite counts characters as Python does);
-- ``article``: the article itself, one row.
+- ``article``: the article itself, one row;
+- ``facts_fts``, an FTS5 index over the facts' names and evidence that ignores case and
+  accents (``traore`` finds Traoré), which Datasette's search box uses.
 
-:func:`datasette_metadata` describes them for Datasette: title, source, a description of
-every table and column (from the models' field docs), label columns, facets and the
-full-text index. Only the metadata imports the models (pydantic); the tables need only
-the validated data, so a store may write them on its own path.
+:func:`datasette_metadata` (in :mod:`kzafrica.store.dump_metadata`) describes them for
+Datasette. The tables need only the validated data, not the models (pydantic), so a store
+may write them on its own path.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import sqlite3
-from typing import Any
+from typing import Any, NamedTuple
 
-from kzafrica.factfile import excerpts
+from kzafrica.factfile import dates, excerpts
 from kzafrica.factfile.dataset import Dataset
 from kzafrica.store.factbase import FactBase, Record, describe
 
@@ -37,10 +49,29 @@ HUB = "facts"
 FTS = "facts_fts"
 EVIDENCE = "evidence"
 ARTICLE = "article"
+LABEL = "label"
+DATE_ORDER = "date_order"
 # Full-text search that ignores case and accents.
 TOKENIZE = "unicode61 remove_diacritics 2"
-# Record fields that are not columns of a collection table: the evidence has its own.
+# Record fields that are not columns as they stand: the evidence is one text column.
 _NOT_COLUMNS = ("evidence", "evidence_at")
+# Between the names of a list (as the command line's one-line names join them).
+SEPARATOR = ", "
+
+
+class Column(NamedTuple):
+    """One column of a collection table: its name, its SQL type and constraints, the
+    record field it shows ('' for one made from the whole record) and how:
+
+    ``value`` as it is; ``ref`` an id; ``names`` the names of a list of references;
+    ``texts`` a list of text; ``part`` one part of an object; ``label``, ``date_order``
+    and ``evidence`` (see the module's docs)."""
+
+    name: str
+    declared: str
+    field: str
+    shows: str
+    part: str = ""
 
 
 def q(name: str) -> str:
@@ -51,11 +82,11 @@ def q(name: str) -> str:
 def table_names(dataset: Dataset) -> list[str]:
     """Every table :func:`write_browse_tables` creates, in order."""
     facts = FactBase(dataset)
-    names = [HUB, FTS, EVIDENCE, ARTICLE]
+    names = [HUB]
     for key in facts.collections:
         names.append(key)
-        names += [_link_table(key, field) for field in _list_references(facts, key)]
-    return names
+        names += [link_table(key, field) for field in list_references(facts, key)]
+    return [*names, EVIDENCE, ARTICLE, FTS]
 
 
 def write_browse_tables(conn: sqlite3.Connection, dataset: Dataset, article_text: str) -> None:
@@ -63,34 +94,11 @@ def write_browse_tables(conn: sqlite3.Connection, dataset: Dataset, article_text
     holds (nothing is committed here). A table that exists already is an error."""
     facts = FactBase(dataset)
     finder = excerpts.Finder(article_text)
-    _hub(conn, facts, finder)
+    _hub(conn, facts)
     for key in facts.collections:
         _collection(conn, facts, key)
+    _evidence(conn, facts, finder)
     _article(conn, facts, article_text)
-
-
-def _hub(conn: sqlite3.Connection, facts: FactBase, finder: excerpts.Finder) -> None:
-    conn.execute(
-        f"CREATE TABLE {q(HUB)} ({q('id')} TEXT PRIMARY KEY NOT NULL, {q('kind')} TEXT NOT NULL,"
-        f" {q('collection')} TEXT NOT NULL, {q('name')} TEXT NOT NULL,"
-        f" {q('evidence')} TEXT NOT NULL)"
-    )
-    conn.execute(
-        f"CREATE TABLE {q(EVIDENCE)} ("
-        f"{q('record')} TEXT NOT NULL REFERENCES {q(HUB)}({q('id')}),"
-        f" {q('position')} INTEGER NOT NULL, {q('text')} TEXT NOT NULL,"
-        f" {q('start')} INTEGER, {q('end')} INTEGER,"
-        f" PRIMARY KEY ({q('record')}, {q('position')}))"
-    )
-    hub, evidence = [], []
-    for key, record in facts.all():
-        name = describe(facts.expand(key, record))
-        hub.append((record["id"], facts.kind(key), key, name, "\n".join(record["evidence"])))
-        for position, (text, span) in enumerate(_located(record, finder)):
-            start, end = (span.start, span.end) if span else (None, None)
-            evidence.append((record["id"], position, text, start, end))
-    _insert(conn, HUB, hub)
-    _insert(conn, EVIDENCE, evidence)
     # An external-content index (content="facts"): Datasette finds it by that clause and
     # searches the facts table through it.
     conn.execute(
@@ -98,6 +106,43 @@ def _hub(conn: sqlite3.Connection, facts: FactBase, finder: excerpts.Finder) -> 
         f' content="{HUB}", tokenize="{TOKENIZE}")'
     )
     conn.execute(f"INSERT INTO {q(FTS)}({q(FTS)}) VALUES ('rebuild')")  # noqa: S608 - constants
+
+
+def _hub(conn: sqlite3.Connection, facts: FactBase) -> None:
+    conn.execute(
+        f"CREATE TABLE {q(HUB)} ({q('id')} TEXT PRIMARY KEY NOT NULL, {q('kind')} TEXT NOT NULL,"
+        f" {q('collection')} TEXT NOT NULL, {q('name')} TEXT NOT NULL,"
+        f" {q('evidence')} TEXT NOT NULL)"
+    )
+    hub = [
+        (record["id"], facts.kind(key), key, _label(facts, key, record), _excerpts(record))
+        for key, record in facts.all()
+    ]
+    _insert(conn, HUB, hub)
+
+
+def _evidence(conn: sqlite3.Connection, facts: FactBase, finder: excerpts.Finder) -> None:
+    conn.execute(
+        f"CREATE TABLE {q(EVIDENCE)} ("
+        f"{q('record')} TEXT NOT NULL REFERENCES {q(HUB)}({q('id')}),"
+        f" {q('position')} INTEGER NOT NULL, {q('text')} TEXT NOT NULL,"
+        f" {q('start')} INTEGER, {q('end')} INTEGER,"
+        f" PRIMARY KEY ({q('record')}, {q('position')}))"
+    )
+    evidence = []
+    for _key, record in facts.all():
+        for position, (text, span) in enumerate(_located(record, finder)):
+            start, end = (span.start, span.end) if span else (None, None)
+            evidence.append((record["id"], position, text, start, end))
+    _insert(conn, EVIDENCE, evidence)
+
+
+def _label(facts: FactBase, key: str, record: Record) -> str:
+    return describe(facts.expand(key, record))
+
+
+def _excerpts(record: Record) -> str:
+    return "\n".join(record["evidence"])
 
 
 def _located(record: Record, finder: excerpts.Finder) -> list[tuple[str, excerpts.Span | None]]:
@@ -108,26 +153,102 @@ def _located(record: Record, finder: excerpts.Finder) -> list[tuple[str, excerpt
     return [(text, finder.find(text)) for text in record["evidence"]]
 
 
+def columns(facts: FactBase, key: str) -> list[Column]:
+    """The columns of collection ``key``'s table, in order."""
+    records = facts.records(key)
+    refs = facts.references.get(key, {})
+    tables = {kind: k for k, kind in facts.kinds.items()}
+    lists = list_references(facts, key)
+    fields: list[str] = []
+    for record in records:
+        fields += [n for n in record if n not in (*fields, "id", *_NOT_COLUMNS)]
+    out = [Column("id", "TEXT PRIMARY KEY NOT NULL", "id", "value")]
+    for name in fields:
+        values = [r.get(name) for r in records]
+        if all(_empty(v) for v in values):
+            continue  # a column empty in every row says nothing
+        if name in lists:
+            out.append(Column(name, "TEXT", name, "names"))
+        elif name in refs:
+            target = tables.get(refs[name], HUB)
+            out.append(Column(name, f"TEXT REFERENCES {q(target)}({q('id')})", name, "ref"))
+        elif any(isinstance(v, dict) for v in values):
+            parts: list[str] = []
+            for value in values:
+                parts += [p for p in (value or {}) if p not in parts]
+            for part in parts:
+                inner = [v.get(part) if isinstance(v, dict) else None for v in values]
+                if not all(_empty(v) for v in inner):
+                    out.append(Column(f"{name}_{part}", _sql_type(inner), name, "part", part))
+        elif any(isinstance(v, list) for v in values):
+            out.append(Column(name, "TEXT", name, "texts"))
+        else:
+            out.append(Column(name, _sql_type(values), name, "value"))
+        if name == "date":
+            out.append(Column(DATE_ORDER, "INTEGER NOT NULL", "", DATE_ORDER))
+    if not any(c.name in LABELS for c in out):
+        out.insert(1, Column(LABEL, "TEXT NOT NULL", "", LABEL))
+    out.append(Column("evidence", "TEXT NOT NULL", "", "evidence"))
+    return out
+
+
+# The fields Datasette may show as a row's label, in order of preference.
+LABELS = ("name", "title", "text")
+
+
+def label_column(names: list[str]) -> str:
+    """The column that names a row: its name, title or text, else the made one."""
+    return next((n for n in LABELS if n in names), LABEL)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == [] or value == {}
+
+
+def _cell(facts: FactBase, key: str, column: Column, record: Record, order: dict[str, int]) -> Any:
+    value = record.get(column.field) if column.field else None
+    if column.shows == LABEL:
+        return _label(facts, key, record)
+    if column.shows == DATE_ORDER:
+        return order[record["id"]]
+    if column.shows == "evidence":
+        return _excerpts(record)
+    if column.shows == "names":
+        return SEPARATOR.join(facts.name(v) for v in value) if value else None
+    if column.shows == "texts":
+        return SEPARATOR.join(value) if value else None
+    if column.shows == "part":
+        return _sql_value(value.get(column.part)) if isinstance(value, dict) else None
+    return _sql_value(value)
+
+
+def date_order(records: list[Record]) -> dict[str, int]:
+    """Each record's place, from 1, in the command line's order: by first day, then last
+    day, then id; undated records last, in file order (a stable sort)."""
+
+    def by_date(record: Record) -> tuple[int, dt.date, dt.date, str]:
+        date = record.get("date")
+        if not isinstance(date, str):
+            return 1, dt.date.max, dt.date.max, ""
+        first, last = dates.record_span(date, record.get("end"))
+        return 0, first, last, record["id"]
+
+    return {r["id"]: n for n, r in enumerate(sorted(records, key=by_date), 1)}
+
+
 def _collection(conn: sqlite3.Connection, facts: FactBase, key: str) -> None:
     records = facts.records(key)
     refs = facts.references.get(key, {})
     tables = {kind: k for k, kind in facts.kinds.items()}
-    names: list[str] = ["id"]
-    for record in records:
-        names += [n for n in record if n not in names and n not in _NOT_COLUMNS]
-    columns = [f"{q('id')} TEXT PRIMARY KEY NOT NULL"]
-    lists = _list_references(facts, key)
-    for name in names[1:]:
-        declared = _sql_type([r.get(name) for r in records])
-        if name in refs and name not in lists:
-            target = tables.get(refs[name], HUB)
-            declared = f"TEXT REFERENCES {q(target)}({q('id')})"
-        columns.append(f"{q(name)} {declared}")
-    conn.execute(f"CREATE TABLE {q(key)} ({', '.join(columns)})")
-    _insert(conn, key, [tuple(_sql_value(r.get(name)) for name in names) for r in records])
-    for field in lists:
-        source, target = _link_columns(facts, key, field)
-        table = _link_table(key, field)
+    layout = columns(facts, key)
+    order = date_order(records)
+    conn.execute(
+        f"CREATE TABLE {q(key)} ({', '.join(f'{q(c.name)} {c.declared}' for c in layout)})"
+    )
+    _insert(conn, key, [tuple(_cell(facts, key, c, r, order) for c in layout) for r in records])
+    for field in list_references(facts, key):
+        source, target = link_columns(facts, key, field)
+        table = link_table(key, field)
         conn.execute(
             f"CREATE TABLE {q(table)} ("
             f"{q(source)} TEXT NOT NULL REFERENCES {q(key)}({q('id')}),"
@@ -153,19 +274,19 @@ def _insert(conn: sqlite3.Connection, table: str, rows: list[tuple[Any, ...]]) -
         conn.executemany(f"INSERT INTO {q(table)} VALUES ({marks})", rows)  # noqa: S608
 
 
-def _list_references(facts: FactBase, key: str) -> list[str]:
-    """The fields of a collection that hold a list of references."""
+def list_references(facts: FactBase, key: str) -> list[str]:
+    """The fields of a collection that hold a list of references (in some record: a
+    field whose lists are all empty has neither a column nor a link table)."""
     refs = facts.references.get(key, {})
-    return [
-        field for field in refs if any(isinstance(r.get(field), list) for r in facts.records(key))
-    ]
+    records = facts.records(key)
+    return [f for f in refs if any(isinstance(r.get(f), list) and r[f] for r in records)]
 
 
-def _link_table(key: str, field: str) -> str:
+def link_table(key: str, field: str) -> str:
     return f"{key}_{field}"
 
 
-def _link_columns(facts: FactBase, key: str, field: str) -> tuple[str, str]:
+def link_columns(facts: FactBase, key: str, field: str) -> tuple[str, str]:
     """The link table's columns: the referring kind and the kind referred to (the field's
     own name when both are one kind)."""
     source, target = facts.kind(key), facts.references[key][field]
@@ -179,7 +300,7 @@ def _sql_type(values: list[Any]) -> str:
         if isinstance(value, float):
             return "REAL"
         if value is not None:
-            return "TEXT"  # text, or JSON text for lists and objects
+            return "TEXT"
     return "TEXT"
 
 
@@ -198,8 +319,7 @@ def _article(conn: sqlite3.Connection, facts: FactBase, text: str) -> None:
         f" {q('date')} TEXT NOT NULL, {q('dateline')} TEXT NOT NULL,"
         f" {q('evidence')} TEXT NOT NULL, {q('text')} TEXT NOT NULL)"
     )
-    evidence = json.dumps(article["evidence"], ensure_ascii=False)
-    row = (article["source"], article["date"], article["dateline"], evidence, text)
+    row = (article["source"], article["date"], article["dateline"], _excerpts(article), text)
     _insert(conn, ARTICLE, [row])
 
 
@@ -207,141 +327,9 @@ def _article(conn: sqlite3.Connection, facts: FactBase, text: str) -> None:
 
 
 def datasette_metadata(dataset: Dataset, database: str = "facts") -> dict[str, Any]:
-    """Datasette metadata for a database of these tables named ``database`` (Datasette
-    names a database after its file: ``facts.db`` is ``facts``)."""
+    """Datasette metadata for a database of these tables named ``database`` (see
+    :func:`kzafrica.store.dump_metadata.metadata`)."""
     # pydantic: only for the metadata of a dump
-    from kzafrica.factfile import fieldhelp
-    from kzafrica.factfile.models import COLLECTIONS
+    from kzafrica.store import dump_metadata
 
-    facts = FactBase(dataset)
-    article = facts.article
-    tables: dict[str, Any] = {
-        HUB: {
-            "description": "Every record once: its kind, the table that holds it, a one-line"
-            " name and its evidence. Search it: any case, any accents.",
-            "label_column": "name",
-            "fts_table": FTS,
-            "fts_pk": "rowid",
-            "facets": ["kind"],
-            "columns": {
-                "id": "The record's id, unique across all tables.",
-                "kind": "The record kind (visit, person, …).",
-                "collection": "The table that holds the record's fields.",
-                "name": "What the record is, in one line.",
-                "evidence": "The excerpts of the article that state it, one a line.",
-            },
-        },
-        EVIDENCE: {
-            "description": "Every excerpt of the article that a record cites, with where it"
-            " is in the article.",
-            "columns": {
-                "record": "The record that cites it.",
-                "position": "Its place in the record's evidence, from 0.",
-                "text": "The excerpt, verbatim.",
-                "start": "Where it starts in article.text, in characters from 0.",
-                "end": "Where it ends in article.text (exclusive).",
-            },
-        },
-        ARTICLE: {
-            "description": "The article the facts come from.",
-            "columns": {
-                "source": "The shipped copy, in kzafrica/sources/.",
-                "date": "Its date.",
-                "dateline": "Its dateline.",
-                "evidence": "The excerpt that gives its date and dateline (JSON).",
-                "text": "The whole text, as shipped.",
-            },
-        },
-    }
-    # The query path's own tables (kzafrica.store.sqlite_store): for kzafrica, not for browsing.
-    digest = "BLAKE2b digest over the row's other columns, checked when kzafrica reads it."
-    core = {
-        "kz_meta": {
-            "format": "The store's format version.",
-            "key": "What the store was made from.",
-            "body": "Record kinds, reference fields, collections and the article (JSON).",
-            "digest": digest,
-        },
-        "kz_collections": {
-            "collection": "A list of facts.yaml.",
-            "ids": "Its record ids in file order (JSON).",
-            "digest": digest,
-        },
-        "kz_records": {
-            "id": "The record's id.",
-            "collection": "The list that holds it.",
-            "article": "The article it cites.",
-            "body": "Its fields as validated (JSON).",
-            "linked": "1 when other records refer to it: it has a row in kz_links.",
-            "digest": digest,
-        },
-        "kz_links": {
-            "id": "The record's id.",
-            "referrers": "Ids of the records that refer to it, by list (JSON).",
-            "mentions": "For a country: ids of the records that mention it, by list (JSON).",
-            "digest": digest,
-        },
-    }
-    for table, described in core.items():
-        tables[table] = {
-            "hidden": True,
-            "description": (
-                "kzafrica's own index for its queries (see kzafrica/store/sqlite_store.py)."
-            ),
-            "columns": described,
-        }
-    names = {kind: key for key, kind in facts.kinds.items()}
-    for key in facts.collections:
-        model = COLLECTIONS[key]
-        refs = facts.references.get(key, {})
-        lists = _list_references(facts, key)
-        columns: dict[str, str] = {}
-        for name in model.model_fields:
-            if name in _NOT_COLUMNS:
-                continue
-            if name in refs:
-                target = names.get(refs[name], HUB)
-                shape = (
-                    f"a JSON list of ids in {target}; also in {_link_table(key, name)}"
-                    if name in lists
-                    else f"an id in {target}"
-                )
-            else:
-                shape = fieldhelp.shape(model, name)
-                if shape == "true or false":
-                    shape = "1 or 0"
-                elif shape.startswith(("{", "a list")):
-                    shape = f"JSON: {shape}"
-            columns[name] = fieldhelp.with_shape(fieldhelp.meaning(model, name), shape)
-        meta: dict[str, Any] = {
-            "description": (model.__doc__ or "").strip().splitlines()[0],
-            "columns": columns,
-        }
-        label = next((c for c in ("name", "title", "text") if c in model.model_fields), None)
-        if label:
-            meta["label_column"] = label
-        facets = [n for n in model.model_fields if fieldhelp.choices(model, n)]
-        if facets:
-            meta["facets"] = facets
-        if "date" in model.model_fields:
-            meta["sort"] = "date"
-        tables[key] = meta
-        for field in lists:
-            source, target = _link_columns(facts, key, field)
-            tables[_link_table(key, field)] = {
-                "description": f"The {field} of each {facts.kind(key)}, one row each, in order"
-                f" ({key}.{field}).",
-                "columns": {
-                    source: f"The {facts.kind(key)}.",
-                    target: fieldhelp.meaning(model, field) or f"The {target}.",
-                    "position": f"Its place in {key}.{field}, from 0.",
-                },
-            }
-    return {
-        "title": "kzafrica: Kazakhstan–Africa relations",
-        "description": "FactBase from one news article on Kazakhstan–Africa relations, each with"
-        " the article's own words as evidence. Start with the facts table: search it, or"
-        " follow a record to its own table.",
-        "source": f"News article, {article['date']}, {article['dateline']}",
-        "databases": {database: {"tables": tables}},
-    }
+    return dump_metadata.metadata(dataset, database)
