@@ -21,10 +21,12 @@ import pytest
 import yaml
 from processes import (
     CASES,
+    HUNG_UP,
     IDS,
     INTERRUPTED,
     OUTPUT_ERROR,
     PIPE_CLOSED,
+    TERMINATED,
     command,
     environment,
     kz,
@@ -344,7 +346,8 @@ def test_exit_handlers_still_run(cache: str) -> None:
 
 
 def test_the_codes_here_are_the_documented_ones() -> None:
-    assert {0, 1, 2, OUTPUT_ERROR, INTERRUPTED, PIPE_CLOSED} == set(app.EXIT_CODES)
+    codes = {0, 1, 2, OUTPUT_ERROR, HUNG_UP, INTERRUPTED, PIPE_CLOSED, TERMINATED}
+    assert codes == set(app.EXIT_CODES)
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     table = readme.split("Exit codes")[1].split("\n\n")[1]
     assert [int(code) for code in re.findall(r"^\| `(\d+)` \|", table, re.M)] == list(
