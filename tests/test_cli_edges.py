@@ -1,5 +1,6 @@
-"""The command line's last edges, through Typer's CliRunner: a Ctrl-C that a library
-wrapped in an exception of its own."""
+"""The command line's last edges, through Typer's CliRunner: an option of kzafrica itself
+given after the command, a --sort value that is an option, a huge name echoed back, and a
+Ctrl-C that a library wrapped in an exception of its own."""
 
 from __future__ import annotations
 
@@ -28,6 +29,84 @@ def said(code: int, *args: str) -> str:
     lines = result.stderr.splitlines()
     assert len(lines) == 1, result.stderr
     return lines[0]
+
+
+# -- an option of kzafrica itself after the command ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "option", "example"),
+    [
+        (["trade", "--data", "f.yaml"], "--data", "kzafrica --data FILE trade ..."),
+        (["visits", "-c", "Rwanda", "--data=f.yaml"], "--data", "kzafrica --data FILE visits ..."),
+        (["people", "--json", "--verbose"], "--verbose", "kzafrica --verbose people ..."),
+        (["summary", "--version"], "--version", "kzafrica --version summary ..."),
+    ],
+)
+def test_an_option_of_kzafrica_after_the_command_says_where_it_goes(
+    args: list[str], option: str, example: str
+) -> None:
+    # Click said only "No such option: --data".
+    line = said(2, *args)
+    assert line == (
+        f"kzafrica: {option} is an option of kzafrica itself: put it before the command ({example})"
+    )
+
+
+def test_an_unknown_option_is_still_unknown() -> None:
+    assert "No such option: --dta" in said(2, "trade", "--dta", "f.yaml")
+
+
+# -- --sort ---------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "shown"),
+    [("--amount", "--amount"), ("---amount", "---amount"), ("date,--amount", "--amount")],
+)
+def test_a_sort_field_that_looks_like_an_option_is_refused(value: str, shown: str) -> None:
+    # `--sort --amount` and `--sort ---amount` sorted by amount, descending.
+    for args in (["trade", "--sort", value], [f"--sort={value}", "trade"][::-1]):
+        line = said(2, *args)
+        assert f"--sort got '{shown}', which looks like an option" in line
+        assert "-FIELD for descending" in line
+
+
+def test_a_descending_sort_is_still_one_dash() -> None:
+    result = run("trade", "--sort", "-amount", "--json")
+    assert result.exit_code == 0, result.stderr
+    assert '"trade-2022"' in result.stdout
+
+
+# -- names echoed back -------------------------------------------------------------------------
+
+LONG = "a" * 130_000
+
+
+@pytest.mark.parametrize(
+    ("args", "end"),
+    [
+        (["--data", LONG, "trade"], ": cannot open: File name too long"),
+        (["validate", LONG + ".yaml"], ".yaml: cannot open: File name too long"),
+        (["dump", LONG], ": name the file .db or .sqlite (SQLite) or .json"),
+        (["dump", LONG + ".db"], ".db: File name too long"),
+    ],
+)
+def test_a_huge_name_is_not_echoed_whole(args: list[str], end: str) -> None:
+    # A 130,000-character --data or dump name came back whole on stderr.
+    result = run(*args)
+    assert result.exit_code in (1, 2, 74), result.stderr  # 74: a dump that cannot be written
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert len(line) == streams.LINE
+    assert line.endswith(end), line[-100:]
+    assert "a" * 100 + "…" + "a" * 100 in line  # the name's start and end
+
+
+def test_shortened_keeps_the_start_and_the_end() -> None:
+    assert streams.shortened("abcdefghij", 7) == "abc…hij"
+    assert streams.shortened("abcdefghij", 8) == "abc…ghij"
+    assert streams.shortened("abcdefghij", 10) == "abcdefghij"
 
 
 # -- a Ctrl-C wrapped by a library ---------------------------------------------------------

@@ -75,7 +75,12 @@ class _Group(TyperGroup):
             return OK
         except click_errors.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx else "kzafrica"
-            streams.say(f"{streams.one_line(exc.format_message())} (see '{command} --help')")
+            misplaced = _misplaced(exc)
+            if misplaced:
+                streams.say(misplaced)
+            else:
+                message = streams.one_line(exc.format_message())
+                streams.say(f"{message} (see '{command} --help')")
             return USAGE_ERROR
         except click_errors.ClickException as exc:
             streams.say(streams.one_line(exc.format_message()))
@@ -139,6 +144,23 @@ class _Group(TyperGroup):
                 )
                 _check_values(command, trial, rest)
         return name, command, rest
+
+
+def _misplaced(error: click.exceptions.UsageError) -> str | None:
+    """What to say of an option of kzafrica itself given after the command (`kzafrica
+    trade --data f`), which Click calls only "No such option"; None for any other error."""
+    ctx = error.ctx
+    if not isinstance(error, click.exceptions.NoSuchOption) or ctx is None or not ctx.parent:
+        return None
+    root = ctx.find_root()
+    for param in root.command.get_params(root):
+        if error.option_name in param.opts and error.option_name not in root.help_option_names:
+            value = "" if getattr(param, "is_flag", False) else f" {param.make_metavar(root)}"
+            return (
+                f"{error.option_name} is an option of kzafrica itself: put it before the"
+                f" command ({root.info_name} {error.option_name}{value} {ctx.info_name} ...)"
+            )
+    return None
 
 
 # Parameters that name a file: an empty value (an unset shell variable) must not quietly

@@ -3,8 +3,9 @@
 Exit codes (EXIT_CODES; the top-level help and the README list them): 0 success (an empty
 result too), 1 invalid data file, 2 usage error, 74 output cannot be written, 129 hung up,
 130 interrupted, 141 output pipe closed, 143 terminated. Every error is printed as plain
-text on stderr, one line per problem, never through Rich and never with a traceback; when
-stderr itself cannot be written, the exit code still says what happened.
+text on stderr, one line per problem of at most LINE characters, never through Rich and
+never with a traceback; when stderr itself cannot be written, the exit code still says
+what happened.
 
 Ctrl-C, SIGTERM and SIGHUP end a run the same way: the signal raises KeyboardInterrupt, so
 that every cleanup on the way out runs (temporary files, a half-written store), and the
@@ -48,16 +49,26 @@ EXIT_CODES = {
 ENDINGS: dict[int, str] = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
 if hasattr(signal, "SIGHUP"):  # not on Windows
     ENDINGS[signal.SIGHUP] = "hung up"
+LINE = 400  # the longest line said: a 100 kB file name is not echoed whole
 
 
 def say(message: str) -> None:
     """One line on stderr, as plain text (no markup is ever interpreted)."""
-    to_stderr(f"kzafrica: {visible(message)}\n")
+    to_stderr(shortened(f"kzafrica: {visible(message)}") + "\n")
 
 
 def problems(error: DataError) -> None:
     """Every problem of a data file, one line each: FILE:LINE:COL: field: message."""
-    to_stderr("".join(problem.render(error.file) + "\n" for problem in error.problems))
+    to_stderr("".join(shortened(problem.render(error.file)) + "\n" for problem in error.problems))
+
+
+def shortened(line: str, limit: int = LINE) -> str:
+    """``line`` cut to ``limit`` characters in the middle: its start says what and where,
+    its end what to do, and a name the user typed or a file gave is what gets cut."""
+    if len(line) <= limit:
+        return line
+    head = (limit - 1) // 2
+    return line[:head] + "…" + line[len(line) - (limit - 1 - head) :]
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -128,11 +139,8 @@ def interrupted(error: BaseException) -> bool:
 
 
 def one_line(message: str) -> str:
-    """A message as one line of at most 400 characters."""
-    # Click quotes the user's input itself and say() escapes control characters: only
-    # join the lines and cap the length (a 100 kB argument must not echo 100 kB back).
-    flat = " ".join(message.split())
-    return flat if len(flat) <= 400 else flat[:399] + "…"
+    """A message as one line (say() caps its length and escapes control characters)."""
+    return " ".join(message.split())
 
 
 # -- output that cannot be written ---------------------------------------------------------
