@@ -5,7 +5,7 @@ every machine format, under PYTHONIOENCODING=ascii and LANG=C.
 terminal's encoding (`Fran\\xe7oise`, `Traor\\xe9`: invalid JSON, altered text) where every
 other answer goes through the one writer (kzafrica.output.render). One process runs every
 case with the standard streams the interpreter made for an ASCII terminal, each answer
-into a file of its own; each must be byte for byte the UTF-8 answer and parse.
+into a file of its own; each must be UTF-8, nothing escaped, and parse.
 """
 
 from __future__ import annotations
@@ -13,6 +13,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+import re
 import subprocess
 import sys
 from pathlib import Path
@@ -20,9 +21,8 @@ from pathlib import Path
 import pytest
 import yaml
 from processes import environment, kz, warm_cache
-from typer.testing import CliRunner
 
-from kzafrica.cli import app, registry
+from kzafrica.cli import registry
 from kzafrica.output import render
 
 ASCII = {"PYTHONIOENCODING": "ascii", "LANG": "C"}
@@ -71,6 +71,19 @@ sys.stdout.write(json.dumps(codes))
 """
 
 
+# What the terminal's encoding makes of a character it cannot write ('é' as '\xe9').
+_ESCAPED = re.compile(rb"\\(x[89a-f][0-9a-f]|u[0-9a-f]{4}|U[0-9a-f]{8})")
+
+
+def utf8(written: bytes) -> bool:
+    """Whether ``written`` is UTF-8 with no character escaped by the terminal's encoding."""
+    try:
+        written.decode("utf-8")
+    except UnicodeDecodeError:
+        return False
+    return _ESCAPED.search(written) is None
+
+
 def parses(fmt: str, text: str) -> bool:
     """Whether ``text`` is a whole document of ``fmt``."""
     if fmt == "json":
@@ -110,15 +123,16 @@ def test_every_command_and_format_is_utf8_on_an_ascii_terminal(cache: str, tmp_p
     assert done.returncode == 0, done.stderr[-2000:]
     assert done.stderr == b""
     codes = json.loads(done.stdout)
-    runner = CliRunner()
     wrong = []
     for name, (args, path) in chosen.items():
         written = Path(path).read_bytes()
-        expected = runner.invoke(app.app, args, env={"COLUMNS": "100"}).stdout_bytes
         fmt = args[args.index("-f") + 1] if "-f" in args else "json"
-        if codes[name] != 0 or written != expected or not parses(fmt, written.decode("utf-8")):
+        if codes[name] != 0 or not utf8(written) or not parses(fmt, written.decode("utf-8")):
             wrong.append(name)
     assert wrong == []
+    # The answers hold the names with accents, in UTF-8.
+    for name in ("people -f csv", "people -f yaml", "article --json"):
+        assert "Traoré".encode() in Path(chosen[name][1]).read_bytes(), name
 
 
 @pytest.mark.parametrize(
