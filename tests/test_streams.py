@@ -1,7 +1,7 @@
 """Output streams never crash, hang or lie: the installed command in real processes.
 
 Every case runs the ``kzafrica`` script installed next to this Python, with stdout closed,
-full, a pipe whose reader goes away, or an ASCII terminal, and with Ctrl-C at many moments.
+full, a pipe whose reader goes away, or an ASCII terminal (signals: test_signals.py).
 Whatever happens: no traceback, at most one line on stderr, and the documented exit code
 (README, "Exit codes").
 """
@@ -13,78 +13,39 @@ import io
 import json
 import os
 import re
-import shutil
-import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
 import yaml
-from shared import CLEARED
+from processes import (
+    CASES,
+    HUNG_UP,
+    IDS,
+    INTERRUPTED,
+    OUTPUT_ERROR,
+    PIPE_CLOSED,
+    TERMINATED,
+    command,
+    environment,
+    kz,
+    python,
+    quiet,
+    small_pipe,
+    warm_cache,
+)
 from typer.testing import CliRunner
 
 from kzafrica import __version__
 from kzafrica.cli import app
 from kzafrica.output import render
 
-SCRIPT = shutil.which("kzafrica", path=str(Path(sys.executable).parent))
-# The commands every stream case runs: each writes to stdout in its own way (Click's help,
-# a plain write, Rich's table, the JSON writer).
-COMMANDS = {
-    "--version": ["--version"],
-    "--help": ["--help"],
-    "schema": ["schema"],
-    "validate": ["validate"],
-    "trade": ["trade"],
-    "trade --json": ["trade", "--json"],
-    "show": ["show", "paul-kagame"],
-}
-CASES = list(COMMANDS.values())
-IDS = list(COMMANDS)
-OUTPUT_ERROR = 74
-PIPE_CLOSED = 141
-INTERRUPTED = 130
-
 
 @pytest.fixture(scope="module")
 def cache(tmp_path_factory: pytest.TempPathFactory) -> str:
     """One warm cache for this module's processes (never the user's)."""
-    if SCRIPT is None:
-        pytest.skip("the kzafrica command is not installed next to this Python")
-    folder = str(tmp_path_factory.mktemp("xdg-cache"))
-    assert kz(folder, "validate").returncode == 0
-    assert kz(folder, "trade").returncode == 0  # validates and caches
-    return folder
-
-
-def environment(cache: str, **extra: str) -> dict[str, str]:
-    env = {k: v for k, v in os.environ.items() if k not in CLEARED}
-    env.update({"XDG_CACHE_HOME": cache, "COLUMNS": "100", "LANG": "C.UTF-8"}, **extra)
-    return env
-
-
-def command(*args: str) -> list[str]:
-    assert SCRIPT is not None
-    return [SCRIPT, *args]
-
-
-def kz(cache: str, *args: str, **env: str) -> subprocess.CompletedProcess[bytes]:
-    return subprocess.run(
-        command(*args), capture_output=True, env=environment(cache, **env), timeout=60, check=False
-    )
-
-
-def python(cache: str, program: str) -> subprocess.CompletedProcess[bytes]:
-    """Run ``program`` with this Python, in the same environment as the command."""
-    return subprocess.run(
-        [sys.executable, "-c", program],
-        capture_output=True,
-        env=environment(cache),
-        timeout=60,
-        check=False,
-    )
+    return warm_cache(tmp_path_factory)
 
 
 def shell(
@@ -100,11 +61,6 @@ def shell(
         timeout=60,
         check=False,
     )
-
-
-def quiet(stderr: bytes) -> None:
-    assert b"Traceback" not in stderr, stderr
-    assert b"Exception ignored" not in stderr, stderr
 
 
 # -- stdout that cannot be written -------------------------------------------------------
@@ -174,16 +130,6 @@ def test_reader_gone_before_the_start(cache: str, args: list[str]) -> None:
         os.close(write_end)
     assert process.stderr == b""  # as quiet as a process killed by SIGPIPE
     assert process.returncode == PIPE_CLOSED
-
-
-def small_pipe() -> tuple[int, int]:
-    """A pipe of one page where the system allows it, so that a few kB fill it."""
-    read_end, write_end = os.pipe()
-    if sys.platform.startswith("linux"):
-        import fcntl
-
-        fcntl.fcntl(write_end, fcntl.F_SETPIPE_SZ, 4096)
-    return read_end, write_end
 
 
 @pytest.mark.parametrize(
@@ -330,121 +276,6 @@ def test_machine_formats_write_utf8_bytes_under_the_text() -> None:
         assert NAME in text.getvalue(), fmt
 
 
-# -- Ctrl-C ----------------------------------------------------------------------------
-
-
-def interrupt(cache: str, args: list[str], delay: float) -> tuple[int, bytes, list[bytes]]:
-    """Start the command, wait until kzafrica's entry module has been imported (Python's
-    -X importtime says so on stderr), wait ``delay`` seconds more, press Ctrl-C.
-
-    Before that moment the interpreter is still starting (site, the console script), which
-    no program can guard; from it on, kzafrica must handle the interrupt."""
-    env = environment(cache, PYTHONPROFILEIMPORTTIME="1")
-    with subprocess.Popen(
-        command(*args), stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env
-    ) as process:
-        assert process.stderr is not None
-        before = b""
-        while not any(
-            line.split(b"|")[-1].strip() == b"kzafrica.cli.entry" for line in before.splitlines()
-        ):
-            line = process.stderr.readline()
-            assert line, f"ended before importing kzafrica.cli.entry: {before!r}"
-            before += line
-        time.sleep(delay)
-        process.send_signal(signal.SIGINT)
-        stdout, after = process.communicate(timeout=60)
-    stderr = before + after
-    said = [line for line in stderr.splitlines() if not line.startswith(b"import time:")]
-    quiet(stderr)
-    return process.returncode, stdout, said
-
-
-DELAYS = [0.0, 0.01, 0.03, 0.06, 0.1, 0.2]
-
-
-@pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
-@pytest.mark.parametrize("args", [*CASES, ["events", "--json"]], ids=[*IDS, "events --json"])
-def test_ctrl_c_at_any_moment(cache: str, args: list[str]) -> None:
-    """Ctrl-C during the imports, the command or the exit: one line and 130, or a normal
-    exit if it came too late; stdout holds the whole answer or nothing, never a part."""
-    complete = kz(cache, *args).stdout
-    assert complete
-    delays = [i / 100 for i in range(16)] if args == ["trade", "--json"] else DELAYS
-    outcomes = set()
-    for delay in delays:
-        code, stdout, said = interrupt(cache, args, delay)
-        outcomes.add(code)
-        assert stdout in (b"", complete), (delay, stdout[:200])
-        if code == INTERRUPTED:
-            assert said == [b"kzafrica: interrupted"], delay
-        else:
-            # Finished first; or ended by the signal itself while the interpreter shut
-            # down, after every byte was written (Python restores the default action).
-            assert code in (0, -signal.SIGINT), (delay, code, said)
-            assert said == []
-            assert stdout == complete
-    assert INTERRUPTED in outcomes  # at least the first delays interrupt
-
-
-@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="needs F_SETPIPE_SZ, FIONREAD")
-@pytest.mark.parametrize(
-    "args", [["events", "--json"], ["events"], ["schema"], ["search", "a", "-f", "csv"]]
-)
-def test_ctrl_c_while_blocked_on_output(cache: str, args: list[str]) -> None:
-    """Late Ctrl-C: the process is blocked writing to a full pipe. Exit 130, one line."""
-    import fcntl
-    import termios
-
-    read_end, write_end = small_pipe()
-    try:
-        capacity = fcntl.fcntl(write_end, fcntl.F_GETPIPE_SZ)
-        with subprocess.Popen(
-            command(*args), stdout=write_end, stderr=subprocess.PIPE, env=environment(cache)
-        ) as process:
-            os.close(write_end)
-            write_end = -1
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                waiting = fcntl.ioctl(read_end, termios.FIONREAD, b"\0\0\0\0")
-                if int.from_bytes(waiting, sys.byteorder) >= capacity:
-                    break
-                assert process.poll() is None, "finished before the pipe filled"
-                time.sleep(0.01)
-            time.sleep(0.1)  # let it block in write()
-            process.send_signal(signal.SIGINT)
-            while os.read(read_end, 65536):  # drain, so that no later write blocks
-                pass
-            assert process.stderr is not None
-            stderr = process.stderr.read()
-            code = process.wait(timeout=30)
-    finally:
-        os.close(read_end)
-        if write_end >= 0:
-            os.close(write_end)
-    assert stderr == b"kzafrica: interrupted\n"
-    assert code == INTERRUPTED
-
-
-def test_ctrl_c_in_a_finalizer_still_ends_the_run(cache: str) -> None:
-    """An interrupt raised inside __del__ cannot unwind; Python would only print
-    "Exception ignored" and carry on."""
-    program = (
-        "import sys\n"
-        "from kzafrica.cli import streams\n"
-        "sys.unraisablehook = streams.unraisable\n"
-        "class Finalized:\n"
-        "    def __del__(self):\n"
-        "        raise KeyboardInterrupt\n"
-        "Finalized()\n"
-        "print('carried on')\n"
-    )
-    process = python(cache, program)
-    assert process.stderr == b"kzafrica: interrupted\n"
-    assert process.stdout == b""
-    assert process.returncode == INTERRUPTED
-
-
 def test_python_dash_m_is_the_same_command(cache: str) -> None:
     process = subprocess.run(
         [sys.executable, "-m", "kzafrica", "trade", "--json"],
@@ -515,7 +346,8 @@ def test_exit_handlers_still_run(cache: str) -> None:
 
 
 def test_the_codes_here_are_the_documented_ones() -> None:
-    assert {0, 1, 2, OUTPUT_ERROR, INTERRUPTED, PIPE_CLOSED} == set(app.EXIT_CODES)
+    codes = {0, 1, 2, OUTPUT_ERROR, HUNG_UP, INTERRUPTED, PIPE_CLOSED, TERMINATED}
+    assert codes == set(app.EXIT_CODES)
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     table = readme.split("Exit codes")[1].split("\n\n")[1]
     assert [int(code) for code in re.findall(r"^\| `(\d+)` \|", table, re.M)] == list(

@@ -10,7 +10,6 @@ registry (every command), filtered and whole (the commands that need a function 
 # Typer reads every parameter's annotation at each run, and a string costs it an eval.
 import gc
 import os
-import signal
 import sys
 from typing import Annotated, Any
 
@@ -40,14 +39,16 @@ class _Group(TyperGroup):
         standalone_mode: bool = True,
         **extra: Any,
     ) -> Any:
-        streams.interruption.said = False
+        streams.interruption.said, streams.interruption.signum = False, None
         code = self._exit_code(args, prog_name or "kzafrica", complete_var, extra)
         if code == INTERRUPTED:
             # Typer turns a KeyboardInterrupt anywhere in a command (validate, schema,
-            # a query) into a silent 130; say it here, once, for all of them, and drop any
-            # output not yet written: an interrupted answer is not half printed.
+            # a query) into a silent 130; say it here, once, for all of them, with the
+            # signal's own code (SIGTERM: 143), and drop any output not yet written: an
+            # interrupted answer is not half printed.
             streams.say_interrupted()
             streams.to_devnull(sys.stdout)
+            code = streams.interruption.code()
         code = streams.flush_stdout(code)
         if standalone_mode:
             sys.exit(code)
@@ -80,7 +81,12 @@ class _Group(TyperGroup):
             return OK
         except click_errors.UsageError as exc:
             command = exc.ctx.command_path if exc.ctx else "kzafrica"
-            streams.say(f"{streams.one_line(exc.format_message())} (see '{command} --help')")
+            misplaced = _misplaced(exc)
+            if misplaced:
+                streams.say(misplaced)
+            else:
+                message = streams.one_line(exc.format_message())
+                streams.say(f"{message} (see '{command} --help')")
             return USAGE_ERROR
         except click_errors.ClickException as exc:
             streams.say(streams.one_line(exc.format_message()))
@@ -92,6 +98,10 @@ class _Group(TyperGroup):
         except SystemExit as exc:  # Typer's completion options end with sys.exit(0)
             if exc.code is None or isinstance(exc.code, int):
                 return exc.code or OK
+            raise
+        except BaseException as exc:  # a Ctrl-C that a library wrapped, or worse
+            if streams.interrupted(exc):
+                return INTERRUPTED
             raise
 
     # Typer exits 1 (our "invalid data file") when a write to a closed pipe fails, and
@@ -140,6 +150,23 @@ class _Group(TyperGroup):
                 )
                 _check_values(command, trial, rest)
         return name, command, rest
+
+
+def _misplaced(error: click.exceptions.UsageError) -> str | None:
+    """What to say of an option of kzafrica itself given after the command (`kzafrica
+    trade --data f`), which Click calls only "No such option"; None for any other error."""
+    ctx = error.ctx
+    if not isinstance(error, click.exceptions.NoSuchOption) or ctx is None or not ctx.parent:
+        return None
+    root = ctx.find_root()
+    for param in root.command.get_params(root):
+        if error.option_name in param.opts and error.option_name not in root.help_option_names:
+            value = "" if getattr(param, "is_flag", False) else f" {param.make_metavar(root)}"
+            return (
+                f"{error.option_name} is an option of kzafrica itself: put it before the"
+                f" command ({root.info_name} {error.option_name}{value} {ctx.info_name} ...)"
+            )
+    return None
 
 
 # Parameters that name a file: an empty value (an unset shell variable) must not quietly
@@ -238,14 +265,16 @@ def main() -> None:
         command = typer.main.get_command(app)
         gc.enable()  # kzafrica.cli.entry paused it for the start-up (see there)
         sys.unraisablehook = streams.unraisable
-        signal.signal(signal.SIGINT, streams.raise_interrupt)
+        streams.handle_signals(streams.raise_interrupt)
         code = command.main(prog_name="kzafrica", standalone_mode=False)
-    except KeyboardInterrupt:  # outside Typer's own handling; _Group.main has the rest
+    except BaseException as exc:  # outside _Group.main, which has the rest
+        if isinstance(exc, SystemExit) or not streams.interrupted(exc):
+            raise
         streams.say_interrupted()
         streams.to_devnull(sys.stdout)  # not half an answer
-        code = INTERRUPTED
+        code = streams.interruption.code()
     finally:
-        signal.signal(signal.SIGINT, streams.exit_interrupted)
+        streams.handle_signals(streams.exit_interrupted)
     streams.end(code)
 
 

@@ -92,7 +92,16 @@ def list_output(
 ) -> render.Options:
     """The output options of every command that lists records."""
     out = object_output(fmt, json_, fields)
-    return out._replace(cite=cite, sort=names(sort), limit=limit)
+    keys = names(sort)
+    # Click gives --sort the next argument whatever it is: `--sort --amount` (one dash
+    # too many) or `--sort --limit 3` (a field forgotten) must not sort by 'amount'.
+    options = [key for key in keys if key.startswith("--")]
+    if options:
+        raise UsageError(
+            f"--sort got '{options[0]}', which looks like an option; give field names,"
+            " -FIELD for descending (e.g. --sort -date)"
+        )
+    return out._replace(cite=cite, sort=keys, limit=limit)
 
 
 class Output(TyperCommand):

@@ -1,10 +1,16 @@
-"""The standard streams, exit codes and Ctrl-C: how the command line says things and ends.
+"""The standard streams, exit codes and signals: how the command line says things and ends.
 
 Exit codes (EXIT_CODES; the top-level help and the README list them): 0 success (an empty
-result too), 1 invalid data file, 2 usage error, 74 output cannot be written, 130
-interrupted, 141 output pipe closed. Every error is printed as plain text on stderr, one line
-per problem, never through Rich and never with a traceback; when stderr itself cannot be
-written, the exit code still says what happened.
+result too), 1 invalid data file, 2 usage error, 74 output cannot be written, 129 hung up,
+130 interrupted, 141 output pipe closed, 143 terminated. Every error is printed as plain
+text on stderr, one line per problem of at most LINE characters, never through Rich and
+never with a traceback; when stderr itself cannot be written, the exit code still says
+what happened.
+
+Ctrl-C, SIGTERM and SIGHUP end a run the same way: the signal raises KeyboardInterrupt, so
+that every cleanup on the way out runs (temporary files, a half-written store), and the
+run ends with one line and 128 + the signal's number, as a shell reports for a process
+that the signal killed.
 """
 
 import atexit
@@ -14,7 +20,7 @@ import io
 import os
 import signal
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from typing import Any, NoReturn, TextIO, cast
 
 import typer
@@ -23,26 +29,46 @@ from kzafrica.factfile.errors import DataError, visible
 
 OK, DATA_ERROR, USAGE_ERROR = 0, 1, 2
 OUTPUT_ERROR = 74  # EX_IOERR in sysexits.h, as other tools use it for a failed write
-INTERRUPTED = 130  # what a shell reports for a process that Ctrl-C ended
-PIPE_CLOSED = 141  # what a shell reports for a process that SIGPIPE ended
+# What a shell reports for a process that the signal ended: 128 + its number, which is
+# the same on every POSIX system for these four.
+HUNG_UP = 129  # SIGHUP: the terminal went away
+INTERRUPTED = 130  # SIGINT: Ctrl-C
+PIPE_CLOSED = 141  # SIGPIPE
+TERMINATED = 143  # SIGTERM: `kill`, a service manager, a timeout
 EXIT_CODES = {
     OK: "ok",
     DATA_ERROR: "invalid data file",
     USAGE_ERROR: "usage error",
     OUTPUT_ERROR: "output cannot be written (stdout closed or full)",
-    INTERRUPTED: "interrupted",
+    HUNG_UP: "hung up (SIGHUP)",
+    INTERRUPTED: "interrupted (Ctrl-C)",
     PIPE_CLOSED: "output pipe closed",
+    TERMINATED: "terminated (SIGTERM)",
 }
+# The signals that end a run as Ctrl-C does, and what is said when one does.
+ENDINGS: dict[int, str] = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
+if hasattr(signal, "SIGHUP"):  # not on Windows
+    ENDINGS[signal.SIGHUP] = "hung up"
+LINE = 400  # the longest line said: a 100 kB file name is not echoed whole
 
 
 def say(message: str) -> None:
     """One line on stderr, as plain text (no markup is ever interpreted)."""
-    to_stderr(f"kzafrica: {visible(message)}\n")
+    to_stderr(shortened(f"kzafrica: {visible(message)}") + "\n")
 
 
 def problems(error: DataError) -> None:
     """Every problem of a data file, one line each: FILE:LINE:COL: field: message."""
-    to_stderr("".join(problem.render(error.file) + "\n" for problem in error.problems))
+    to_stderr("".join(shortened(problem.render(error.file)) + "\n" for problem in error.problems))
+
+
+def shortened(line: str, limit: int = LINE) -> str:
+    """``line`` cut to ``limit`` characters in the middle: its start says what and where,
+    its end what to do, and a name the user typed or a file gave is what gets cut."""
+    if len(line) <= limit:
+        return line
+    head = (limit - 1) // 2
+    return line[:head] + "…" + line[len(line) - (limit - 1 - head) :]
 
 
 def fail(message: str, code: int) -> NoReturn:
@@ -71,27 +97,50 @@ def to_stderr(text: str) -> None:
 
 
 class _Interruption:
-    """Whether this run has said 'interrupted' yet."""
+    """Which signal ended this run, if one did, and whether that has been said yet."""
 
     said = False
+    signum: int | None = None  # the first one: a second one only hurries the end
+
+    def code(self) -> int:
+        """The exit code: 128 + the signal's number (130 for a KeyboardInterrupt raised
+        without one)."""
+        return 128 + (self.signum or signal.SIGINT)
 
 
 interruption = _Interruption()
 
 
 def say_interrupted() -> None:
-    """'interrupted', once however many Ctrl-C presses end up here."""
+    """'interrupted' ('terminated', 'hung up'), once however many signals end up here."""
     if not interruption.said:
         interruption.said = True
-        say("interrupted")
+        say(ENDINGS.get(interruption.signum or signal.SIGINT, "interrupted"))
+
+
+def interrupted(error: BaseException) -> bool:
+    """Whether ``error`` ends a run that a signal interrupted: a KeyboardInterrupt, one that
+    a library caught and wrapped (pydantic building a model turns one into a RuntimeError
+    or a SchemaError), or anything raised once a signal came (pydantic-core panics when
+    Ctrl-C stops its import of datetime). The user's Ctrl-C, not a failure of kzafrica."""
+    if interruption.signum is not None:
+        return True
+    seen: set[int] = set()
+    pending: list[BaseException | None] = [error]
+    while pending:
+        current = pending.pop()
+        if current is None or id(current) in seen:
+            continue
+        if isinstance(current, KeyboardInterrupt):
+            return True
+        seen.add(id(current))
+        pending += [current.__cause__, current.__context__]
+    return False
 
 
 def one_line(message: str) -> str:
-    """A message as one line of at most 400 characters."""
-    # Click quotes the user's input itself and say() escapes control characters: only
-    # join the lines and cap the length (a 100 kB argument must not echo 100 kB back).
-    flat = " ".join(message.split())
-    return flat if len(flat) <= 400 else flat[:399] + "…"
+    """A message as one line (say() caps its length and escapes control characters)."""
+    return " ".join(message.split())
 
 
 # -- output that cannot be written ---------------------------------------------------------
@@ -205,22 +254,36 @@ def _buffered(stream: TextIO | None) -> Any:
     )
 
 
-# -- Ctrl-C -------------------------------------------------------------------------------
+# -- Ctrl-C, SIGTERM, SIGHUP --------------------------------------------------------------
+
+
+def handle_signals(handler: Callable[[int, Any], None]) -> None:
+    """Let ``handler`` take Ctrl-C, SIGTERM and SIGHUP. A signal the process was started
+    with ignored stays ignored (`nohup kzafrica dump ...` must outlive its terminal); Ctrl-C
+    is always taken, as it was from kzafrica.cli.entry's first lines."""
+    for signum in ENDINGS:
+        if signum == signal.SIGINT or signal.getsignal(signum) != signal.SIG_IGN:
+            signal.signal(signum, handler)
 
 
 def raise_interrupt(signum: int, frame: object) -> None:
-    """Ctrl-C while a command runs: unwind (Typer and the app's group turn it into one line
-    and 130, and cleanup code runs); a second Ctrl-C ends the process at once."""
-    signal.signal(signal.SIGINT, exit_interrupted)
+    """A signal while a command runs: unwind as for Ctrl-C (Typer and the app's group turn
+    it into one line and its exit code, and cleanup code runs); a second signal, of any
+    of the three, ends the process at once."""
+    if interruption.signum is None:
+        interruption.signum = signum
+    handle_signals(exit_interrupted)
     raise KeyboardInterrupt
 
 
 def exit_interrupted(signum: int, frame: object) -> None:
-    """Ctrl-C after a command, or a second one: nothing is left to clean up, so end now."""
+    """A signal after a command, or a second one: nothing is left to clean up, so end now."""
+    if interruption.signum is None:
+        interruption.signum = signum
     try:
         say_interrupted()
     finally:
-        os._exit(INTERRUPTED)
+        os._exit(interruption.code())
 
 
 def unraisable(report: Any) -> None:

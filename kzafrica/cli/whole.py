@@ -17,7 +17,7 @@ from kzafrica.answers import query
 from kzafrica.cli import completion, streams
 from kzafrica.cli.answering import State, article_of, loaded, output, run
 from kzafrica.factfile.errors import DataError, UsageError, visible
-from kzafrica.output import views
+from kzafrica.output import render, views
 from kzafrica.output.render import Result
 from kzafrica.store import access
 from kzafrica.store.factbase import FactBase, Record
@@ -106,7 +106,7 @@ def schema() -> None:
 
     from kzafrica.factfile.models import json_schema
 
-    sys.stdout.write(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n")
+    render.document(json.dumps(json_schema(), indent=2, ensure_ascii=False) + "\n", sys.stdout)
 
 
 def article(
@@ -138,7 +138,7 @@ def article(
                 "cited": sum(1 for s in found if s.cited_by),
                 "total": len(found),
             }
-        sys.stdout.write(json.dumps(data, indent=2, ensure_ascii=False) + "\n")
+        render.document(json.dumps(data, indent=2, ensure_ascii=False) + "\n", sys.stdout)
     elif uncited:
         source = facts.article["source"]
         sys.stdout.writelines(f"{source}:{s.line}: {s.text}\n" for s in chosen)

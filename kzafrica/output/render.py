@@ -299,6 +299,12 @@ def _emit(stream: TextIO, text: str) -> None:
     buffer.write(text.encode("utf-8", "backslashreplace"))
 
 
+def document(text: str, stream: TextIO) -> None:
+    """Write a machine-readable document a command made itself (the article as JSON, the
+    schema) as the formats here are written: whole, and UTF-8 whatever the terminal."""
+    _emit(stream, text)
+
+
 @writer("json")
 def _json(result: Result, options: Options, stream: TextIO) -> None:
     # json always escapes control characters. A list is written one record a line: the
@@ -367,23 +373,23 @@ def _delimited(result: Result, stream: TextIO, delimiter: str) -> None:
     import csv  # only for CSV and TSV
     import io
 
+    text = io.StringIO()  # the whole document, then written by the one writer
+    out = csv.writer(text, delimiter=delimiter, lineterminator="\n")
     if result.view.delimited and isinstance(result.data, list):
         # A list mixing kinds has fixed columns: one header whatever the answer.
-        fixed = csv.writer(stream, delimiter=delimiter, lineterminator="\n")
-        fixed.writerow([column.header for column in result.view.delimited])
+        out.writerow([column.header for column in result.view.delimited])
         for record in result.data:
-            fixed.writerow([_cell(column.value(record)) for column in result.view.delimited])
-        return
-    rows = [flatten(r) for r in (result.data if isinstance(result.data, list) else [result.data])]
-    # The columns of the unfiltered question: the same header for every filter, an empty
-    # answer included, so that scripts can rely on it.
-    examples = [flatten(r) for r in result.unfiltered()] if result.unfiltered else rows
-    header = _header(examples + rows)
-    text = io.StringIO()
-    out = csv.writer(text, delimiter=delimiter, lineterminator="\n")
-    out.writerow(header)
-    for row in rows:
-        out.writerow([_cell(row.get(k)) for k in header])
+            out.writerow([_cell(column.value(record)) for column in result.view.delimited])
+    else:
+        data = result.data if isinstance(result.data, list) else [result.data]
+        rows = [flatten(r) for r in data]
+        # The columns of the unfiltered question: the same header for every filter, an
+        # empty answer included, so that scripts can rely on it.
+        examples = [flatten(r) for r in result.unfiltered()] if result.unfiltered else rows
+        header = _header(examples + rows)
+        out.writerow(header)
+        for row in rows:
+            out.writerow([_cell(row.get(k)) for k in header])
     _emit(stream, text.getvalue())
 
 
