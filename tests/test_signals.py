@@ -233,10 +233,9 @@ def ended(process: Any, signum: int, stderr: bytes) -> bool:
     return False
 
 
-# The moments: a little after the temporary file appeared. At the very moment it appears,
-# a signal may still land between its creation and the code that removes it on the way
-# out: a window of a few microseconds that only the store can close.
-@pytest.mark.parametrize(("signum", "after"), [(signal.SIGTERM, 0.02)])
+# The moments: the instant the temporary file appears (the store holds signals back while
+# it makes the file and keeps its name, so none lands in between), and a little after.
+@pytest.mark.parametrize(("signum", "after"), [(signal.SIGTERM, 0.0), (signal.SIGTERM, 0.02)])
 def test_a_signal_during_a_first_run_leaves_no_temporary_store(
     big: Path, tmp_path: Path, signum: int, after: float
 ) -> None:
@@ -253,7 +252,9 @@ def test_a_signal_during_a_first_run_leaves_no_temporary_store(
     assert not list(entries.glob(".tmp-*"))
 
 
-@pytest.mark.parametrize(("signum", "after"), [(signal.SIGTERM, 0.02), (signal.SIGHUP, 0.2)])
+@pytest.mark.parametrize(
+    ("signum", "after"), [(signal.SIGTERM, 0.0), (signal.SIGTERM, 0.02), (signal.SIGHUP, 0.2)]
+)
 def test_a_signal_during_a_dump_leaves_no_file(
     big: Path, big_cache: str, tmp_path: Path, signum: int, after: float
 ) -> None:

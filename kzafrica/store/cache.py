@@ -200,19 +200,13 @@ def write(folder: Path, name: str, fill: Callable[[str], None]) -> Path:
     """Create an entry and return its path: ``fill`` writes the store at a fresh private
     path, which is then renamed into place. Failures leave no entry and no temporary file;
     an interruption (Ctrl-C) removes the temporary file and goes on interrupting."""
-    import tempfile  # only to write an entry
+    from kzafrica.store import tempfiles  # only to write an entry
 
     _prune(folder)
-    fd, temp = tempfile.mkstemp(prefix=".tmp-", suffix=".db", dir=folder)  # O_EXCL, 0600
-    os.close(fd)
-    try:
-        fill(temp)
+    with tempfiles.temporary(folder, ".tmp-", ".db") as temp:  # O_EXCL, 0600
+        fill(str(temp))
         path = _path(folder, name)
         os.replace(temp, path)
-    except BaseException:
-        with contextlib.suppress(OSError):
-            os.unlink(temp)
-        raise
     return path
 
 

@@ -22,14 +22,13 @@ import contextlib
 import json
 import os
 import sqlite3
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 from kzafrica.factfile.dataset import Dataset
 from kzafrica.factfile.errors import UsageError
-from kzafrica.store import sqlite_store
+from kzafrica.store import sqlite_store, tempfiles
 from kzafrica.store.dump_tables import datasette_metadata, write_browse_tables
 from kzafrica.store.factbase import FactBase
 
@@ -155,16 +154,9 @@ def _write_json(path: Path, data: Any) -> None:
 def _staged(path: Path) -> Iterator[Path]:
     """A new temporary file beside ``path`` (the block renames it over ``path`` with
     :func:`_replace`), removed whatever happens if it is still there."""
-    fd, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    os.close(fd)
-    temp = Path(name)
-    try:
+    with tempfiles.temporary(path.parent, f".{path.name}.", ".tmp") as temp:
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp's 0600 is for secrets; this is not
         yield temp
-    finally:
-        for leftover in (temp, temp.with_name(temp.name + "-journal")):
-            with contextlib.suppress(FileNotFoundError):
-                leftover.unlink()
 
 
 def _umask() -> int:

@@ -215,11 +215,19 @@ def _cell(facts: FactBase, key: str, column: Column, record: Record, order: dict
         return _excerpts(record)
     if column.shows == "names":
         return SEPARATOR.join(facts.name(v) for v in value) if value else None
-    if column.shows == "texts":
-        return SEPARATOR.join(value) if value else None
+    if column.shows == "texts":  # strings; objects (derived: {field, from, why}) a line each
+        between = "\n" if any(isinstance(item, dict) for item in value or ()) else SEPARATOR
+        return between.join(map(_text, value)) if value else None
     if column.shows == "part":
         return _sql_value(value.get(column.part)) if isinstance(value, dict) else None
     return _sql_value(value)
+
+
+def _text(item: Any) -> str:
+    """One item of a list: a string as it is, an object as ``key: value; ...``."""
+    if isinstance(item, dict):
+        return "; ".join(f"{key}: {value}" for key, value in item.items())
+    return str(item)
 
 
 def date_order(records: list[Record]) -> dict[str, int]:
