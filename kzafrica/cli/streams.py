@@ -49,7 +49,7 @@ EXIT_CODES = {
 ENDINGS: dict[int, str] = {signal.SIGINT: "interrupted", signal.SIGTERM: "terminated"}
 if hasattr(signal, "SIGHUP"):  # not on Windows
     ENDINGS[signal.SIGHUP] = "hung up"
-LINE = 2000  # the longest line said: room for two long paths, never a 100 kB name whole
+LINE = 900  # the longest line said: room for two long paths, never a 100 kB name whole
 
 
 def say(message: str) -> None:
