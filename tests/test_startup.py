@@ -103,6 +103,6 @@ def test_start_up_annotations_are_objects_where_they_are_read(tmp_path: Path) ->
     )
     read = dict(line.split() for line in done.stderr.splitlines())
     commands = {"kzafrica.cli.app", "kzafrica.cli.filtered", "kzafrica.cli.whole"}  # Typer's
-    assert commands | {"kzafrica.output.render", "kzafrica.factfile.dataset"} <= set(read)
+    assert commands | {"kzafrica.output.answer", "kzafrica.factfile.dataset"} <= set(read)
     assert "kzafrica.cli.registry" in read  # its NamedTuple
     assert [module for module, strings in read.items() if strings == "True"] == []

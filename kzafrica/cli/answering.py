@@ -2,7 +2,9 @@
 answer, and every failure on the way mapped to its message and exit code."""
 
 import sys
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from types import MappingProxyType
+from typing import TYPE_CHECKING, NamedTuple
 
 import typer
 
@@ -13,8 +15,55 @@ from kzafrica.output.render import Result
 from kzafrica.store import access
 from kzafrica.store.factbase import FactBase
 
+if TYPE_CHECKING:
+    from kzafrica.factfile.fieldhelp import Field
+
 # Where a command's output options wait in the context (set by options.Output).
 OUTPUT = "kzafrica.output"
+
+# In a command's `lists`, for commands that print records of many kinds.
+EVERY_KIND = "*"  # every collection
+DATED_KINDS = "dated"  # every collection whose records have a date
+
+NO_FIELDS: Mapping[str, str] = MappingProxyType({})
+
+
+class Holds(NamedTuple):
+    """What a command's answer holds, for `--fields` and its completion: the collections
+    whose records it prints (or EVERY_KIND, DATED_KINDS), and the fields it adds, each with
+    what it means. The app gives each command class its own (the registry says what)."""
+
+    lists: tuple[str, ...] = ()
+    fields: Mapping[str, str] = NO_FIELDS
+
+
+def holds(command: object) -> Holds:
+    """What ``command`` (a Click command the app built) answers with; nothing known for
+    any other."""
+    found = getattr(command, "holds", None)
+    return found if isinstance(found, Holds) else Holds()
+
+
+def collections(lists: tuple[str, ...]) -> tuple[str, ...]:
+    """``lists`` with EVERY_KIND and DATED_KINDS resolved. Imports the models: for
+    `--fields` and the tests, never on a query's path."""
+    # pydantic: a bare --fields, its completion and the tests only.
+    from kzafrica.factfile.models import COLLECTIONS
+
+    every = {
+        EVERY_KIND: tuple(COLLECTIONS),
+        DATED_KINDS: tuple(
+            key for key, model in COLLECTIONS.items() if "date" in model.model_fields
+        ),
+    }
+    return tuple(key for name in lists for key in every.get(name, (name,)))
+
+
+def fields_of(held: Holds) -> "list[Field]":
+    """Every field of an answer that holds ``held``, with what it means."""
+    from kzafrica.factfile import fieldhelp  # the models (pydantic): as above
+
+    return fieldhelp.fields(collections(held.lists), held.fields)
 
 
 class State:

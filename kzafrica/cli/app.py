@@ -251,9 +251,11 @@ _CLASSES: dict[str, type[TyperCommand]] = {
     registry.OWN: TyperCommand,
 }
 for _command in registry.COMMANDS:
-    app.command(_command.name, cls=_CLASSES[_command.answers], help=_command.text())(
-        registry.callback(_command)
-    )
+    # Each command's class carries what its answer holds (for --fields and completion),
+    # so that the rooms below the registry need not import it.
+    _class = _CLASSES[_command.answers]
+    _held = type(_class.__name__, (_class,), {"holds": registry.holds(_command)})
+    app.command(_command.name, cls=_held, help=_command.text())(registry.callback(_command))
 
 
 def main() -> None:

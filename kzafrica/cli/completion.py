@@ -34,6 +34,7 @@ from typer._completion_classes import (
 from typer.core import TyperGroup
 
 from kzafrica.answers import query
+from kzafrica.cli import answering
 from kzafrica.cli.answering import State
 from kzafrica.factfile.errors import DataError, visible
 from kzafrica.store import access
@@ -224,17 +225,11 @@ def sort_fields(ctx: click.Context, facts: FactBase, incomplete: str) -> Iterato
 def output_fields(ctx: click.Context, facts: FactBase) -> list[str]:
     """Every field of the command's answer, each followed by the dotted paths into it
     that the records have (place, place.id, place.name), in output order."""
-    # Lazily: the registry imports every command, and each of them imports this module.
-    from kzafrica.cli import registry
-
-    # The models (pydantic) describe the fields: only completing --fields or --sort needs them.
-    from kzafrica.factfile import fieldhelp
-
-    command = registry.BY_NAME.get(ctx.info_name or "")
-    if command is None:
+    held = answering.holds(ctx.command)
+    if not held.lists and not held.fields:
         return []
-    keys = registry.collections(command)
-    top = [field.name for field in fieldhelp.fields(keys, command.fields)]
+    keys = answering.collections(held.lists)
+    top = [field.name for field in answering.fields_of(held)]
     paths = list(dict.fromkeys(p for row in query.select(facts, keys) for p in _paths(row)))
     out: list[str] = []
     for name in dict.fromkeys(top):

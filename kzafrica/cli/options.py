@@ -12,7 +12,7 @@ from typer import _click as click  # Typer 0.28 vendors Click
 from typer.core import TyperCommand
 
 from kzafrica.answers import query
-from kzafrica.cli import completion
+from kzafrica.cli import answering, completion
 from kzafrica.cli.answering import OUTPUT
 from kzafrica.factfile.errors import UsageError
 from kzafrica.factfile.status import STATUSES
@@ -127,7 +127,7 @@ class Output(TyperCommand):
             if listing:  # in the format asked for, checked as for an answer
                 fmt = values.get("fmt", TABLE)  # the name given, or the default Format
                 chosen = Format(str(getattr(fmt, "value", fmt)).lower())
-                list_fields(ctx.info_name or "", object_output(chosen, values["json_"]).format)
+                list_fields(ctx, object_output(chosen, values["json_"]).format)
                 return None
             assert self._declared.callback is not None  # Typer gives every command one
             ctx.meta[OUTPUT] = self._declared.callback(**values)
@@ -136,23 +136,21 @@ class Output(TyperCommand):
         return super().invoke(ctx)
 
 
-def list_fields(name: str, fmt: str) -> None:
+def list_fields(ctx: click.Context, fmt: str) -> None:
     """What `kzafrica NAME --fields` prints: on the table format the list for people;
     in any other format, as every answer in it: one record per field, {field, meaning,
     only} (``only``: the kinds of record that have it, empty when every one does)."""
-    # Lazily: the registry imports every command, and these commands import this.
-    from kzafrica.cli import registry
-
-    if fmt == "table":
-        sys.stdout.write(registry.field_listing(name))
-        return
     # The field help reads the models (pydantic): only a bare --fields needs it.
     from kzafrica.factfile import fieldhelp
 
-    command = registry.BY_NAME[name]
+    name = ctx.info_name or ""
+    fields = answering.fields_of(answering.holds(ctx.command))
+    if fmt == "table":
+        sys.stdout.write(fieldhelp.listing(name, fields))
+        return
     rows = [
         {"field": field.name, "meaning": field.description, "only": list(field.only)}
-        for field in fieldhelp.fields(registry.collections(command), command.fields)
+        for field in fields
     ]
     title = f"Fields of kzafrica {name}"
     render.write(render.Result(rows, render.View(title)), render.Options(format=fmt), sys.stdout)

@@ -11,11 +11,10 @@ this list, `python -m kzafrica.cli.clidoc` documents them, and the tests walk it
 # Annotations here are objects, not strings (no `from __future__ import annotations`): a
 # NamedTuple made at start-up reads its fields' annotations.
 from collections.abc import Callable, Mapping
-from types import MappingProxyType
 from typing import NamedTuple
 
 from kzafrica.answers import query
-from kzafrica.cli import filtered, whole
+from kzafrica.cli import answering, filtered, whole
 from kzafrica.output import views
 from kzafrica.output.render import View
 from kzafrica.store.factbase import FactBase, Record
@@ -26,10 +25,11 @@ OBJECT = "object"  # one object: --format, --json, --fields
 OWN = "own"  # its own output, its own options
 
 # In `lists`, for commands that print records of many kinds (resolved by `collections`).
-EVERY_KIND = "*"  # every collection
-DATED_KINDS = "dated"  # every collection whose records have a date
-
-NO_FIELDS: Mapping[str, str] = MappingProxyType({})
+EVERY_KIND, DATED_KINDS, NO_FIELDS = (
+    answering.EVERY_KIND,
+    answering.DATED_KINDS,
+    answering.NO_FIELDS,
+)
 
 
 class Command(NamedTuple):
@@ -349,18 +349,13 @@ def question(command: Command) -> Callable[[FactBase], list[Record]]:
 
 
 def collections(command: Command) -> tuple[str, ...]:
-    """The collections whose records ``command`` prints, EVERY_KIND and DATED_KINDS resolved.
-    Imports the models: for `--fields` and the tests, never on a query's path."""
-    # pydantic: a bare --fields and the tests only.
-    from kzafrica.factfile.models import COLLECTIONS
+    """The collections whose records ``command`` prints, EVERY_KIND and DATED_KINDS resolved."""
+    return answering.collections(command.lists)
 
-    every = {
-        EVERY_KIND: tuple(COLLECTIONS),
-        DATED_KINDS: tuple(
-            key for key, model in COLLECTIONS.items() if "date" in model.model_fields
-        ),
-    }
-    return tuple(key for name in command.lists for key in every.get(name, (name,)))
+
+def holds(command: Command) -> answering.Holds:
+    """What the command's answer holds, as its Click command carries it."""
+    return answering.Holds(command.lists, command.fields)
 
 
 def field_listing(name: str) -> str:
@@ -369,6 +364,4 @@ def field_listing(name: str) -> str:
     from kzafrica.factfile import fieldhelp
 
     command = BY_NAME.get(name)
-    if command is None:
-        return fieldhelp.listing(name, [])
-    return fieldhelp.listing(name, fieldhelp.fields(collections(command), command.fields))
+    return fieldhelp.listing(name, answering.fields_of(holds(command)) if command else [])

@@ -12,55 +12,18 @@ needs them, so a ``--json`` run never pays for Rich.
 import functools
 import json
 from collections.abc import Callable, Iterable
-from typing import Any, NamedTuple, TextIO
+from typing import Any, TextIO
 
 from kzafrica.factfile.errors import UsageError
+from kzafrica.output.answer import Bars as Bars  # the shape of an answer, named here too
+from kzafrica.output.answer import Column as Column
+from kzafrica.output.answer import Options as Options
+from kzafrica.output.answer import Result as Result
+from kzafrica.output.answer import View as View
+from kzafrica.output.answer import block as block
+from kzafrica.output.answer import field_column as field_column
+from kzafrica.output.answer import text as text
 from kzafrica.store.factbase import Record
-
-
-class Column(NamedTuple):
-    """A table column: a header and how to get the cell's text from a record."""
-
-    header: str
-    value: Callable[[Record], str]
-    min_width: int | None = None
-    whole: bool = False  # never wrapped: ids, which people copy into `show`
-    stack: bool = False  # may go under the column before it when the terminal is narrow
-    bar: bool = False  # a bar (Bars): drawn shorter when names and figures need the room
-
-
-class View(NamedTuple):
-    """How the table format shows a result."""
-
-    title: str
-    columns: tuple[Column, ...] = ()
-    caption: str | None = None
-    # For one object: the (label, text) rows to show instead of every field.
-    pairs: Callable[[Record], list[tuple[str, str]]] | None = None
-    # For a list mixing kinds (search): the fixed columns of CSV and TSV, so that the
-    # header is the same whatever the answer.
-    delimited: tuple[Column, ...] = ()
-
-
-class Result(NamedTuple):
-    """What a command answers: JSON-ready data and its table view."""
-
-    data: list[Record] | Record
-    view: View
-    # The same question without its filters, asked only when the answer is empty: it tells
-    # CSV its header and --fields its choices, so an empty answer has both too.
-    unfiltered: Callable[[], list[Record]] | None = None
-
-
-class Options(NamedTuple):
-    """Output options common to every command."""
-
-    format: str = "table"
-    fields: tuple[str, ...] = ()
-    cite: bool = False
-    sort: tuple[str, ...] = ()  # output fields, "-field" for descending
-    limit: int | None = None
-
 
 Writer = Callable[[Result, Options, TextIO], None]
 FORMATS: dict[str, Writer] = {}
@@ -223,62 +186,11 @@ def _get(value: Any, path: str) -> Any:
 # -- the table, for people --------------------------------------------------------------
 
 
-def text(value: Any) -> str:
-    """A value as a person reads it in a cell."""
-    if value is None:
-        return ""
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, dict):
-        if {"as_stated", "qualifier", "value", "currency"} <= value.keys():  # an amount
-            words = (value["qualifier"], f"{value['value']:,}", value["currency"])
-            amount = " ".join(str(w) for w in words if w)  # no qualifier: none was given
-            return f"{value['as_stated']} ({amount})"
-        if "as_stated" in value:
-            return str(value["as_stated"])
-        if "name" in value:
-            return str(value["name"])
-        return ", ".join(f"{k}: {text(v)}" for k, v in value.items())
-    if isinstance(value, list):
-        return (
-            "\n".join(text(v) for v in value)
-            if any(isinstance(v, dict) and "name" not in v for v in value)
-            else ", ".join(text(v) for v in value)
-        )
-    return str(value)
-
-
-def field_column(name: str) -> Column:
-    """A column showing one output field of a record :func:`select_fields` made, where a
-    dotted path is already a key of its own."""
-    whole = name == "id" or name.endswith(".id")
-    return Column(name, lambda record: text(record.get(name)), whole=whole)
-
-
 @writer("table")
 def _table(result: Result, options: Options, stream: TextIO) -> None:
     from kzafrica.output import table_format  # Rich: only a table needs it
 
     table_format.write(result, options, stream)
-
-
-def block(value: Any) -> str:
-    """A nested value as lines, for the two-column table of a single object."""
-    if isinstance(value, list):
-        return (
-            "\n".join(
-                text(v) if not isinstance(v, dict) or "name" in v else _inline(v) for v in value
-            )
-            if value
-            else ""
-        )
-    if isinstance(value, dict) and "name" not in value and "as_stated" not in value:
-        return "\n".join(f"{k}: {text(v)}" for k, v in value.items())
-    return text(value)
-
-
-def _inline(value: Record) -> str:
-    return ", ".join(f"{k}: {text(v)}" for k, v in value.items() if v is not None)
 
 
 # -- machine formats ---------------------------------------------------------------
@@ -459,14 +371,3 @@ def _dumper() -> type[Any]:
     )
     Dumper.add_implicit_resolver("tag:kzafrica,2026:yaml-1.2-number", number, list("+-.0123456789"))
     return Dumper
-
-
-class Bars(NamedTuple):
-    """Bars scaled to the largest value, for the trade table."""
-
-    values: list[int]
-    width: int = 20
-
-    def bar(self, value: int) -> str:
-        top = max(self.values, default=0) or 1
-        return "█" * max(1, round(self.width * value / top))

@@ -13,7 +13,7 @@ from rich.text import Text
 
 from kzafrica.answers.textfold import without_accents
 from kzafrica.output import tables
-from kzafrica.output.render import Options, Result, block, field_column
+from kzafrica.output.answer import Options, Result, block, field_column
 from kzafrica.store.factbase import Record
 
 

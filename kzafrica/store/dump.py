@@ -28,8 +28,12 @@ from typing import Any
 
 from kzafrica.factfile.dataset import Dataset
 from kzafrica.factfile.errors import UsageError
-from kzafrica.store import sqlite_store, tempfiles
-from kzafrica.store.dump_tables import datasette_metadata, write_browse_tables
+from kzafrica.store import (
+    dump_metadata,  # pydantic: the dump alone imports this module
+    sqlite_store,
+    tempfiles,
+)
+from kzafrica.store.dump_tables import write_browse_tables
 from kzafrica.store.factbase import FactBase
 
 SQLITE = (".db", ".sqlite")
@@ -75,7 +79,7 @@ def dump(dataset: Dataset, article_text: str, target: str, *, force: bool = Fals
             # Both files complete before either replaces anything.
             with _staged(files[0]) as temp_db, _staged(files[1]) as temp_meta:
                 _write_sqlite(temp_db, dataset, article_text)
-                _write_json(temp_meta, datasette_metadata(dataset, files[0].stem))
+                _write_json(temp_meta, dump_metadata.metadata(dataset, files[0].stem))
                 _replace([(temp_db, files[0]), (temp_meta, files[1])])
     except OSError as exc:
         raise WriteFailed(f"cannot write {target}: {exc.strerror or exc}") from None

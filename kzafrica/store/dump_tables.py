@@ -29,7 +29,7 @@ caller's transaction, these tables, in this order (the order ``sqlite-utils tabl
 - ``facts_fts``, an FTS5 index over the facts' names and evidence that ignores case and
   accents (``traore`` finds Traoré), which Datasette's search box uses.
 
-:func:`datasette_metadata` (in :mod:`kzafrica.store.dump_metadata`) describes them for
+:func:`kzafrica.store.dump_metadata.metadata` describes them for
 Datasette. The tables need only the validated data, not the models (pydantic), so a store
 may write them on its own path.
 """
@@ -332,12 +332,3 @@ def _article(conn: sqlite3.Connection, facts: FactBase, text: str) -> None:
 
 
 # -- Datasette ---------------------------------------------------------------------------
-
-
-def datasette_metadata(dataset: Dataset, database: str = "facts") -> dict[str, Any]:
-    """Datasette metadata for a database of these tables named ``database`` (see
-    :func:`kzafrica.store.dump_metadata.metadata`)."""
-    # pydantic: only for the metadata of a dump
-    from kzafrica.store import dump_metadata
-
-    return dump_metadata.metadata(dataset, database)
