@@ -43,62 +43,15 @@ class NoAliasDumper(_FastDumper):
         return True
 
 
-# (name, ISO 3166-1 alpha-2 and alpha-3 codes, capital, aliases)
+# (name, ISO 3166-1 alpha-2 and alpha-3 codes, capital, aliases): a data file beside this.
 AFRICA: list[tuple[str, str, str, str, list[str]]] = [
-    ("Algeria", "DZ", "DZA", "Algiers", []),
-    ("Angola", "AO", "AGO", "Luanda", []),
-    ("Benin", "BJ", "BEN", "Porto-Novo", []),
-    ("Botswana", "BW", "BWA", "Gaborone", []),
-    ("Burkina Faso", "BF", "BFA", "Ouagadougou", []),
-    ("Burundi", "BI", "BDI", "Gitega", []),
-    ("Cabo Verde", "CV", "CPV", "Praia", ["Cape Verde"]),
-    ("Cameroon", "CM", "CMR", "Yaoundé", []),
-    ("Central African Republic", "CF", "CAF", "Bangui", []),
-    ("Chad", "TD", "TCD", "N'Djamena", []),
-    ("Comoros", "KM", "COM", "Moroni", []),
-    ("Republic of the Congo", "CG", "COG", "Brazzaville", ["Congo"]),
-    ("Democratic Republic of the Congo", "CD", "COD", "Kinshasa", ["DR Congo"]),
-    ("Côte d'Ivoire", "CI", "CIV", "Yamoussoukro", ["Ivory Coast"]),
-    ("Djibouti", "DJ", "DJI", "Djibouti", []),
-    ("Egypt", "EG", "EGY", "Cairo", []),
-    ("Equatorial Guinea", "GQ", "GNQ", "Malabo", []),
-    ("Eritrea", "ER", "ERI", "Asmara", []),
-    ("Eswatini", "SZ", "SWZ", "Mbabane", ["Swaziland"]),
-    ("Ethiopia", "ET", "ETH", "Addis Ababa", []),
-    ("Gabon", "GA", "GAB", "Libreville", []),
-    ("Gambia", "GM", "GMB", "Banjul", ["The Gambia"]),
-    ("Ghana", "GH", "GHA", "Accra", []),
-    ("Guinea", "GN", "GIN", "Conakry", []),
-    ("Guinea-Bissau", "GW", "GNB", "Bissau", []),
-    ("Kenya", "KE", "KEN", "Nairobi", []),
-    ("Lesotho", "LS", "LSO", "Maseru", []),
-    ("Liberia", "LR", "LBR", "Monrovia", []),
-    ("Libya", "LY", "LBY", "Tripoli", []),
-    ("Madagascar", "MG", "MDG", "Antananarivo", []),
-    ("Malawi", "MW", "MWI", "Lilongwe", []),
-    ("Mali", "ML", "MLI", "Bamako", []),
-    ("Mauritania", "MR", "MRT", "Nouakchott", []),
-    ("Mauritius", "MU", "MUS", "Port Louis", []),
-    ("Morocco", "MA", "MAR", "Rabat", ["Kingdom of Morocco"]),
-    ("Mozambique", "MZ", "MOZ", "Maputo", []),
-    ("Namibia", "NA", "NAM", "Windhoek", []),
-    ("Niger", "NE", "NER", "Niamey", []),
-    ("Nigeria", "NG", "NGA", "Abuja", []),
-    ("Rwanda", "RW", "RWA", "Kigali", []),
-    ("São Tomé and Príncipe", "ST", "STP", "São Tomé", []),
-    ("Senegal", "SN", "SEN", "Dakar", []),
-    ("Seychelles", "SC", "SYC", "Victoria", []),
-    ("Sierra Leone", "SL", "SLE", "Freetown", []),
-    ("Somalia", "SO", "SOM", "Mogadishu", []),
-    ("South Africa", "ZA", "ZAF", "Pretoria", []),
-    ("South Sudan", "SS", "SSD", "Juba", []),
-    ("Sudan", "SD", "SDN", "Khartoum", []),
-    ("Tanzania", "TZ", "TZA", "Dodoma", []),
-    ("Togo", "TG", "TGO", "Lomé", []),
-    ("Tunisia", "TN", "TUN", "Tunis", []),
-    ("Uganda", "UG", "UGA", "Kampala", []),
-    ("Zambia", "ZM", "ZMB", "Lusaka", []),
-    ("Zimbabwe", "ZW", "ZWE", "Harare", []),
+    (name, code, code3, capital, aliases.split("|") if aliases else [])
+    for name, code, code3, capital, aliases in (
+        line.split("\t")
+        for line in (Path(__file__).with_name("african_countries.tsv"))
+        .read_text(encoding="utf-8")
+        .splitlines()[1:]
+    )
 ]
 KZ = "kazakhstan"
 # The collections of facts.yaml, in the order of kzafrica.factfile.models.COLLECTIONS.
