@@ -5,8 +5,10 @@ Ctrl-C that a library wrapped in an exception of its own."""
 from __future__ import annotations
 
 import signal
+from pathlib import Path
 
 import pytest
+from helpers import SHIPPED
 from typer.testing import CliRunner, Result
 
 from kzafrica.cli import app, streams
@@ -146,3 +148,27 @@ def test_any_other_failure_is_not_taken_for_one(monkeypatch: pytest.MonkeyPatch)
     monkeypatch.setattr(access, "validate", fails)
     with pytest.raises(RuntimeError, match="a real bug"):
         RUNNER.invoke(app.app, ["validate"], catch_exceptions=False)
+
+
+def test_an_id_typed_in_another_encoding_is_unknown_and_the_store_kept(tmp_path: Path) -> None:
+    # `show $'caf\xe9'` (Latin-1 bytes, read as a lone surrogate) was a StoreCorrupt
+    # traceback, and with --data the healthy cache entry was thrown away first.
+    data = tmp_path / "facts.yaml"
+    data.write_text(SHIPPED, encoding="utf-8")
+    env = {"XDG_CACHE_HOME": str(tmp_path / "cache")}
+    assert CliRunner().invoke(app.app, ["--data", str(data), "trade"], env=env).exit_code == 0
+    for args in (["show", "caf\udce9"], ["show", "caf\udce9", "--json"]):
+        result = CliRunner().invoke(app.app, ["--verbose", "--data", str(data), *args], env=env)
+        assert result.exit_code == 2, result.output
+        assert result.stdout == ""
+        assert result.stderr == "kzafrica: unknown id 'caf\\udce9'; list ids with kzafrica search\n"
+
+
+def test_a_dump_name_in_another_encoding_is_a_usage_error(tmp_path: Path) -> None:
+    # `dump $'\xff.db'` ended in a UnicodeEncodeError traceback writing the metadata.
+    out = tmp_path / "out"
+    out.mkdir()
+    result = CliRunner().invoke(app.app, ["dump", str(out / "\udcff.db")])
+    assert result.exit_code == 2, result.output
+    assert result.stderr == "kzafrica: the file name is not UTF-8; name the file in UTF-8\n"
+    assert list(out.iterdir()) == []

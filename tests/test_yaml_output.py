@@ -98,3 +98,10 @@ def test_a_note_spelled_like_a_number_is_quoted(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.stderr
     assert "note: '1e3'" in result.stdout
     assert {"id": "trade-2022", "note": "1e3"} in yaml.safe_load(result.stdout)
+
+
+def test_yaml_1_1s_one_letter_booleans_are_quoted() -> None:
+    # YAML 1.1 reads y, Y, n and N as booleans (go-yaml v2 does); PyYAML does not, so the
+    # round trip above cannot tell.
+    text = render.yaml_text({"a": "y", "b": "Y", "c": "n", "d": "N", "e": "why"})
+    assert text == "a: 'y'\nb: 'Y'\nc: 'n'\nd: 'N'\ne: why\n"

@@ -370,4 +370,7 @@ def _dumper() -> type[Any]:
         r"|[-+]?\.(?:inf|Inf|INF)|\.(?:nan|NaN|NAN))\Z"
     )
     Dumper.add_implicit_resolver("tag:kzafrica,2026:yaml-1.2-number", number, list("+-.0123456789"))
+    # YAML 1.1's booleans PyYAML leaves out (y, Y, n, N: go-yaml v2 reads them as booleans).
+    short = re.compile(r"[yYnN]\Z")
+    Dumper.add_implicit_resolver("tag:kzafrica,2026:yaml-1.1-bool", short, list("yYnN"))
     return Dumper

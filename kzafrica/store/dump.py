@@ -61,6 +61,10 @@ class WriteFailed(Exception):
 def dump(dataset: Dataset, article_text: str, target: str, *, force: bool = False) -> list[Path]:
     """Write the fact base to ``target`` (and its metadata); return the files written."""
     files = outputs(target)
+    try:
+        target.encode("utf-8")
+    except UnicodeEncodeError:  # bytes in another encoding: Datasette's metadata names it
+        raise UsageError("the file name is not UTF-8; name the file in UTF-8") from None
     if target.endswith(("/", os.sep)):  # Path() would drop the slash and write the file
         raise UsageError(f"{target} names a folder; name a file to write")
     for path in files:

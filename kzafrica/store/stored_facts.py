@@ -149,6 +149,8 @@ class StoredFacts(FactBase):
     # -- the primitives of FactBase -----------------------------------------------------------
 
     def get(self, record_id: str) -> tuple[str, Record] | None:
+        if not record_id.isprintable() or _undecodable(record_id):
+            return None  # no id is: a name typed in another encoding names no record
         found = self._rows.get(record_id)
         if found is None:
             self._fetch([record_id], listed=False)
@@ -238,3 +240,13 @@ def _ids(value: Any) -> list[str]:
     if not isinstance(value, list) or not all(isinstance(i, str) for i in value):
         raise StoreCorrupt("an id list has the wrong shape")
     return value
+
+
+def _undecodable(text: str) -> bool:
+    """Whether ``text`` holds a lone surrogate (bytes that were not UTF-8, as Python reads
+    a command line in another encoding): SQLite cannot be asked for it."""
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
