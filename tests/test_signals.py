@@ -291,3 +291,33 @@ def test_a_signal_as_the_answer_is_written_leaves_all_or_nothing(
     written = out.read_bytes()
     # Whole (the signal is handled once the write is done) or nothing.
     assert written == b"" or len(json.loads(written)) > RECORDS / 2, len(written)
+
+
+@pytest.mark.parametrize(
+    ("first", "second"),
+    [
+        (signal.SIGTERM, signal.SIGHUP),
+        (signal.SIGTERM, signal.SIGTERM),
+        (signal.SIGINT, signal.SIGINT),
+    ],
+)
+def test_two_signals_at_once_still_leave_no_file(
+    big: Path, big_cache: str, tmp_path: Path, first: int, second: int
+) -> None:
+    # systemd sends SIGTERM and SIGHUP together: the second signal ended the process at
+    # once, before the first one's cleanup, and left .x.db.*.tmp, its -journal and
+    # .x.metadata.json.*.tmp behind.
+    folder = tmp_path / "out"
+    folder.mkdir()
+    with start(big_cache, ["--data", str(big), "dump", str(folder / "x.db")]) as process:
+        assert wait_for(lambda: any(folder.iterdir()), process), "nothing written"
+        process.send_signal(first)
+        process.send_signal(second)
+        _, stderr = process.communicate(timeout=60)
+    left = sorted(path.name for path in folder.iterdir())
+    # Two signals pending at once are taken in the order of their numbers: either ends it.
+    taken = second if process.returncode == ENDINGS[second][0] else first
+    if ended(process, taken, stderr):
+        assert left == []
+    else:
+        assert left == ["x.db", "x.metadata.json"]

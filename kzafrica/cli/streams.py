@@ -268,16 +268,21 @@ def handle_signals(handler: Callable[[int, Any], None]) -> None:
 
 def raise_interrupt(signum: int, frame: object) -> None:
     """A signal while a command runs: unwind as for Ctrl-C (Typer and the app's group turn
-    it into one line and its exit code, and cleanup code runs); a second signal, of any
-    of the three, ends the process at once."""
+    it into one line and its exit code, and cleanup code runs). Another signal while it
+    unwinds is let go: ending at once would leave its temporary files behind (systemd
+    sends SIGTERM and SIGHUP together), and the unwinding takes milliseconds."""
     if interruption.signum is None:
         interruption.signum = signum
-    handle_signals(exit_interrupted)
+    handle_signals(_unwinding)
     raise KeyboardInterrupt
 
 
+def _unwinding(signum: int, frame: object) -> None:
+    """A signal while an interrupted command unwinds: the first one's ending stands."""
+
+
 def exit_interrupted(signum: int, frame: object) -> None:
-    """A signal after a command, or a second one: nothing is left to clean up, so end now."""
+    """A signal after a command: nothing is left to clean up, so end now."""
     if interruption.signum is None:
         interruption.signum = signum
     try:
