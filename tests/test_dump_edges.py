@@ -91,14 +91,20 @@ def test_the_pair_is_replaced_together_or_not_at_all(
 def test_a_new_pair_that_fails_half_way_leaves_nothing(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    real = os.replace
+    real_replace, real_link = os.replace, os.link
 
     def replace(source: Any, target: Any) -> None:
         if Path(target).name == "x.metadata.json":
             raise OSError(errno.EIO, "Input/output error")
-        real(source, target)
+        real_replace(source, target)
+
+    def link(source: Any, target: Any, **options: Any) -> None:
+        if Path(target).name == "x.metadata.json":
+            raise OSError(errno.EIO, "Input/output error")
+        real_link(source, target, **options)
 
     monkeypatch.setattr(os, "replace", replace)
+    monkeypatch.setattr(os, "link", link)  # a new pair is placed with links (no --force)
     one_line_error(run("dump", str(tmp_path / "x.db")), 74)
     assert not (tmp_path / "x.db").exists()
     assert not list(tmp_path.glob("*.tmp*"))
@@ -154,3 +160,24 @@ def test_the_datasette_hint_is_shell_quoted(tmp_path: Path) -> None:
         "--metadata",
         str(folder / "it's.metadata.json"),
     ]
+
+
+@pytest.mark.parametrize("name", ["x.json", "x.db", "x.metadata.json"])
+def test_a_file_made_while_the_dump_is_written_is_never_replaced_without_force(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, name: str
+) -> None:
+    # The check for an existing file came before the writing, and a rename after it: a
+    # file made meanwhile (by hand, or by a second dump) was replaced without --force.
+    target = "x.json" if name == "x.json" else "x.db"
+    real = dump._write_json
+
+    def made_meanwhile(path: Path, data: Any) -> None:
+        (tmp_path / name).write_text("my precious data")
+        real(path, data)
+
+    monkeypatch.setattr(dump, "_write_json", made_meanwhile)
+    result = run("dump", str(tmp_path / target))
+    one_line_error(result, 2)
+    assert f"{tmp_path / name} exists; add --force to replace it" in result.stderr
+    assert (tmp_path / name).read_text() == "my precious data"
+    assert sorted(p.name for p in tmp_path.iterdir()) == [name]

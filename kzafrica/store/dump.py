@@ -19,6 +19,7 @@ with ``force``. A name that cannot be written (a folder, a missing folder) is a
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import sqlite3
@@ -78,13 +79,15 @@ def dump(dataset: Dataset, article_text: str, target: str, *, force: bool = Fals
         if len(files) == 1:
             with _staged(files[0]) as temp:
                 _write_json(temp, everything(FactBase(dataset)))
-                _replace([(temp, files[0])])
+                _replace([(temp, files[0])], force)
         else:
             # Both files complete before either replaces anything.
             with _staged(files[0]) as temp_db, _staged(files[1]) as temp_meta:
                 _write_sqlite(temp_db, dataset, article_text)
                 _write_json(temp_meta, dump_metadata.metadata(dataset, files[0].stem))
-                _replace([(temp_db, files[0]), (temp_meta, files[1])])
+                _replace([(temp_db, files[0]), (temp_meta, files[1])], force)
+    except FileExistsError as exc:  # made meanwhile, by another run or by hand
+        raise UsageError(f"{exc.filename} exists; add --force to replace it") from None
     except OSError as exc:
         raise WriteFailed(f"cannot write {target}: {exc.strerror or exc}") from None
     except sqlite3.Error as exc:
@@ -92,12 +95,18 @@ def dump(dataset: Dataset, article_text: str, target: str, *, force: bool = Fals
     return files
 
 
-def _replace(pairs: list[tuple[Path, Path]]) -> None:
+def _replace(pairs: list[tuple[Path, Path]], force: bool = True) -> None:
     """Rename each new file over its target, all or none: a failed rename puts back the
-    targets already replaced (their old files kept meanwhile as hard links) and raises."""
+    targets already replaced (their old files kept meanwhile as hard links) and raises.
+    Without ``force`` a target is never replaced: a file that appeared since the check
+    (another run's, or one made by hand) raises FileExistsError."""
     done: list[tuple[Path, Path | None]] = []  # (target, the link to its old file, if any)
     try:
         for new, target in pairs:
+            if not force:
+                _place(new, target)
+                done.append((target, None))
+                continue
             old = None
             if len(pairs) > 1 and os.path.lexists(target):
                 old = new.with_name(new.name + ".old")
@@ -165,6 +174,23 @@ def _staged(path: Path) -> Iterator[Path]:
     with tempfiles.temporary(path.parent, f".{path.name}.", ".tmp") as temp:
         os.chmod(temp, 0o666 & ~_umask())  # mkstemp's 0600 is for secrets; this is not
         yield temp
+
+
+def _place(new: Path, target: Path) -> None:
+    """``new`` at ``target``, which must not exist: a hard link fails if it does, where a
+    rename would replace it."""
+    try:
+        os.link(new, target, follow_symlinks=False)
+    except FileExistsError:  # named by the target (link's own error names the source first)
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target)) from None
+    except OSError as exc:
+        if exc.errno not in (errno.EPERM, errno.EOPNOTSUPP, errno.ENOTSUP, errno.EMLINK):
+            raise
+        if os.path.lexists(target):  # no hard links here: check, then rename
+            raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST), str(target)) from None
+        os.replace(new, target)
+        return
+    new.unlink()
 
 
 def _umask() -> int:
