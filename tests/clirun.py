@@ -110,3 +110,12 @@ def walk(value: Any) -> Iterator[tuple[str, Any]]:
     elif isinstance(value, list):
         for item in value:
             yield from walk(item)
+
+
+def one_line_error(result: Result, code: int) -> str:
+    """The one line a failed command says, having checked it said only that."""
+    assert result.exit_code == code, (result.stdout, result.stderr)
+    assert result.stdout == ""
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("kzafrica: ")
+    return line

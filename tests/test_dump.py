@@ -20,10 +20,10 @@ from typing import Any
 
 import pytest
 import yaml
+from clirun import one_line_error, run
 from helpers import SHIPPED
-from typer.testing import CliRunner, Result
+from typer.testing import CliRunner
 
-from kzafrica.cli import app
 from kzafrica.factfile.models import COLLECTIONS
 from kzafrica.store import access, dump, dump_tables
 
@@ -39,18 +39,6 @@ def out(tmp_path: Path) -> Path:
     folder = tmp_path / "out"
     folder.mkdir()
     return folder
-
-
-def run(*args: str) -> Result:
-    return RUNNER.invoke(app.app, list(args), env={"COLUMNS": "100"})
-
-
-def one_line_error(result: Result, code: int) -> str:
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    (line,) = result.stderr.splitlines()
-    assert line.startswith("kzafrica: ")
-    return line
 
 
 @pytest.fixture(scope="module")

@@ -13,26 +13,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from typer.testing import CliRunner, Result
+from clirun import one_line_error, run
+from typer.testing import CliRunner
 
-from kzafrica.cli import app
 from kzafrica.store import dump
 
 RUNNER = CliRunner()
 OLD_DB, OLD_META = b"the old database", b'{"old": true}'
-
-
-def run(*args: str) -> Result:
-    return RUNNER.invoke(app.app, list(args), env={"COLUMNS": "100"})
-
-
-def one_line_error(result: Result, code: int) -> str:
-    assert result.exit_code == code, (result.stdout, result.stderr)
-    assert result.stdout == ""
-    (line,) = result.stderr.splitlines()
-    assert line.startswith("kzafrica: ")
-    assert "Traceback" not in result.stderr
-    return line
 
 
 @pytest.fixture

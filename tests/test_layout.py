@@ -6,22 +6,15 @@ Widths are fixed through COLUMNS, which Rich reads under CliRunner as in a termi
 
 from __future__ import annotations
 
-import json
 import re
-from typing import Any
 
 import pytest
 from helpers import LIST_COMMANDS
 from rich.cells import cell_len
-from typer.testing import CliRunner
+from tabletext import plain_table, records, words
 
-from kzafrica.cli import app
 from kzafrica.output import tables
 
-RUNNER = CliRunner()
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-# Whitespace and box-drawing characters separate the words of a table.
-SEPARATORS = re.compile(r"[\s\u2500-\u257f]+")
 BAR = re.compile(r"█+")
 
 # Every list command, and a window: its '?' caption.
@@ -33,20 +26,7 @@ CITED = [[*args, "--cite"] for args in TABLES]
 
 
 def table(args: list[str], width: int) -> str:
-    result = RUNNER.invoke(app.app, args, env={"COLUMNS": str(width)})
-    assert result.exit_code == 0, (args, result.stderr)
-    return ANSI.sub("", result.stdout)
-
-
-def records(args: list[str]) -> list[dict[str, Any]]:
-    result = RUNNER.invoke(app.app, [*args, "--json"])
-    assert result.exit_code == 0, result.stderr
-    data: list[dict[str, Any]] = json.loads(result.stdout)
-    return data
-
-
-def words(text: str) -> set[str]:
-    return set(SEPARATORS.split(text)) - {""}
+    return plain_table(args, width)
 
 
 @pytest.mark.parametrize("width", [60, 80, 120])

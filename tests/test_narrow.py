@@ -8,21 +8,13 @@ word is one word; stacked fields are told apart; ids are never broken, even at 2
 from __future__ import annotations
 
 import functools
-import json
 import re
-from typing import Any
 
 import pytest
 from helpers import LIST_COMMANDS
 from rich.cells import cell_len
-from typer.testing import CliRunner
+from tabletext import plain_table, records, words
 
-from kzafrica.cli import app
-
-RUNNER = CliRunner()
-ANSI = re.compile(r"\x1b\[[0-9;?]*[A-Za-z]")
-# Whitespace and box-drawing characters separate the words of a table.
-SEPARATORS = re.compile(r"[\s\u2500-\u257f]+")
 EVERY_LIST = [[name, *args] for name, args in LIST_COMMANDS.items()]
 
 
@@ -32,20 +24,7 @@ def table(args: list[str], width: int) -> str:
 
 @functools.cache  # each unwrapped table serves both widths
 def _table(args: tuple[str, ...], width: int) -> str:
-    result = RUNNER.invoke(app.app, list(args), env={"COLUMNS": str(width)})
-    assert result.exit_code == 0, (args, result.stderr)
-    return ANSI.sub("", result.stdout)
-
-
-def records(args: list[str]) -> list[dict[str, Any]]:
-    result = RUNNER.invoke(app.app, [*args, "--json"])
-    assert result.exit_code == 0, result.stderr
-    data: list[dict[str, Any]] = json.loads(result.stdout)
-    return data
-
-
-def words(text: str) -> set[str]:
-    return set(SEPARATORS.split(text)) - {""}
+    return plain_table(list(args), width)
 
 
 def whole_id(identifier: str, out: str) -> bool:
