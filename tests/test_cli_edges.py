@@ -172,3 +172,12 @@ def test_a_dump_name_in_another_encoding_is_a_usage_error(tmp_path: Path) -> Non
     assert result.exit_code == 2, result.output
     assert result.stderr == "kzafrica: the file name is not UTF-8; name the file in UTF-8\n"
     assert list(out.iterdir()) == []
+
+
+def test_an_id_in_capitals_gets_the_suggestions_its_lower_case_gets() -> None:
+    # `show KAGAME` suggested nothing where `show kagame` suggested paul-kagame.
+    upper = CliRunner().invoke(app.app, ["show", "KAGAME"])
+    lower = CliRunner().invoke(app.app, ["show", "kagame"])
+    assert upper.exit_code == lower.exit_code == 2
+    assert "did you mean" in lower.stderr
+    assert upper.stderr == lower.stderr.replace("'kagame'", "'KAGAME'")

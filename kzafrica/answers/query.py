@@ -209,7 +209,8 @@ def show(facts: FactBase, record_id: str) -> Record:
     """One record with every field, the records it references and those that refer to it."""
     found = facts.get(record_id.strip()) or facts.get(record_id.strip().lower())
     if found is None:
-        close = difflib.get_close_matches(record_id, facts.ids(), n=3, cutoff=0.5)
+        # Ids are lower case: `show KAGAME` is compared as `kagame`.
+        close = difflib.get_close_matches(record_id.lower(), facts.ids(), n=3, cutoff=0.5)
         hint = f"; did you mean {', '.join(close)}?" if close else "; list ids with kzafrica search"
         raise UsageError(f"unknown id {printable(record_id)}{hint}")
     key, record = found
