@@ -356,12 +356,3 @@ def collections(command: Command) -> tuple[str, ...]:
 def holds(command: Command) -> answering.Holds:
     """What the command's answer holds, as its Click command carries it."""
     return answering.Holds(command.lists, command.fields)
-
-
-def field_listing(name: str) -> str:
-    """What `kzafrica NAME --fields` prints: every field of its answer, with what it means."""
-    # The field help reads the models (pydantic): only a bare --fields needs it.
-    from kzafrica.factfile import fieldhelp
-
-    command = BY_NAME.get(name)
-    return fieldhelp.listing(name, answering.fields_of(holds(command)) if command else [])

@@ -120,7 +120,7 @@ def pieces(data: bytes, size: int, start: int = 0) -> list[Piece] | None:
 
     What lies between pieces (a list's key, blank lines, comments) is checked here; None if
     it has characters this reader leaves to the strict one. Each piece is checked as it is
-    read, so that a big file is checked by two cores.
+    read, so that a big file is never held whole as parsed data.
     """
     out: list[Piece] = []
     # Top-level keys after the first line; before the first of them, comments or a key.

@@ -149,8 +149,8 @@ class StoredFacts(FactBase):
     # -- the primitives of FactBase -----------------------------------------------------------
 
     def get(self, record_id: str) -> tuple[str, Record] | None:
-        if not record_id.isprintable() or _undecodable(record_id):
-            return None  # no id is: a name typed in another encoding names no record
+        if _undecodable(record_id):
+            return None  # a name typed in another encoding names no record
         found = self._rows.get(record_id)
         if found is None:
             self._fetch([record_id], listed=False)
