@@ -118,9 +118,10 @@ def start(cache: str, args: list[str], stdout: Any = subprocess.PIPE, **env: str
     )
 
 
-# `-X importtime` lines: "import time: 126 | 126 | collections.abc". One once reached the
-# output without its start (interleaved with another write): its numbers still tell it.
-_IMPORT_TIME = re.compile(rb"(import time:.*|\s*\d+ \|\s*\d+ \|.*)")
+# `-X importtime` lines ("import time: 126 | 126 | collections.abc"), and the pieces of
+# one cut in two by another write: its numbers (`  126 |  126 | `), or its indented module
+# name alone (`   _locale`). No line kzafrica says looks like any of them.
+_IMPORT_TIME = re.compile(rb"(import time:.*|\s*\d+ \|\s*\d+ \|.*|\s+[\w.]+)")
 
 
 def interrupt(
