@@ -139,6 +139,28 @@ def test_ctrl_c_in_a_finalizer_still_ends_the_run(cache: str) -> None:
     assert process.returncode == INTERRUPTED
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
+def test_a_signal_as_the_command_ends_is_not_a_traceback(cache: str, signum: int) -> None:
+    """A signal in the instant between the command's end and kzafrica taking the signals
+    back (seen once in CI, under load, on `--help`): made certain here by sending it from
+    that very switch."""
+    program = (
+        "import os, sys\n"
+        "from kzafrica.cli import entry, streams\n"
+        "switch = streams.handle_signals\n"
+        "def late(handler):\n"
+        "    if handler is streams.exit_interrupted:\n"
+        f"        os.kill(os.getpid(), {int(signum)})\n"
+        "    switch(handler)\n"
+        "streams.handle_signals = late\n"
+        "sys.argv = ['kzafrica', 'trade', '--json']\n"
+        "entry.run()\n"
+    )
+    process = python(cache, program)
+    assert (process.returncode, process.stderr) == (ENDINGS[signum][0], ENDINGS[signum][1] + b"\n")
+    assert process.stdout == b"" or json.loads(process.stdout)
+
+
 # -- SIGTERM and SIGHUP: early, late ---------------------------------------------------------
 
 

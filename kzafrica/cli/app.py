@@ -10,6 +10,7 @@ registry (every command), filtered and whole (the commands that need a function 
 # Typer reads every parameter's annotation at each run, and a string costs it an eval.
 import gc
 import os
+import signal
 import sys
 from typing import Annotated, Any
 
@@ -276,7 +277,10 @@ def main() -> None:
         streams.to_devnull(sys.stdout)  # not half an answer
         code = streams.interruption.code()
     finally:
-        streams.handle_signals(streams.exit_interrupted)
+        try:
+            streams.handle_signals(streams.exit_interrupted)
+        except KeyboardInterrupt:  # a signal came as the command ended, before this switch
+            streams.exit_interrupted(streams.interruption.signum or signal.SIGINT, None)
     streams.end(code)
 
 
