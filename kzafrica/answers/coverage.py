@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from typing import Any, NamedTuple
 
-from kzafrica.factfile import excerpts
+from kzafrica.factfile import articles, excerpts
 from kzafrica.factfile.errors import DataError, Problem
 from kzafrica.factfile.excerpts import Span
 from kzafrica.store.factbase import FactBase, Record
@@ -34,32 +34,35 @@ class Sentence(NamedTuple):
         }
 
 
-def article_text(facts: FactBase) -> str:
-    """The shipped article the fact base names, or DataError saying it is missing."""
-    source = facts.article.get("source")
-    text = excerpts.shipped(source)
+def article_text(facts: FactBase, article_id: str | None = None) -> str:
+    """The text of an article of the fact base (the first without an id), or DataError
+    saying it is missing."""
+    article = facts.article(article_id)
+    text = articles.text(article.get("source"), facts.source)
     if text is None:
-        raise DataError(facts.source, [Problem(f"no shipped article named {source!r}")])
+        said = f"the text of the article {article['id']} ({article.get('source')!r}) is missing"
+        raise DataError(facts.source, [Problem(said)])
     return text
 
 
-def marks(facts: FactBase) -> list[Span]:
-    """Every span the fact base cites: the records' excerpts and the article's own (the
-    dateline that gives its date)."""
-    return excerpts.spans_of(facts.article) + [span for _, span in citations(facts)]
+def marks(facts: FactBase, article_id: str) -> list[Span]:
+    """Every span of one article the fact base cites: the records' excerpts and the
+    article's own (the dateline that gives its date)."""
+    own = excerpts.spans_of(facts.article(article_id), article_id)
+    return own + [span for _, span in citations(facts, article_id)]
 
 
-def citations(facts: FactBase) -> list[tuple[str, Span]]:
-    """(record id, span) for every excerpt of every record."""
+def citations(facts: FactBase, article_id: str) -> list[tuple[str, Span]]:
+    """(record id, span) for every excerpt of every record that is of one article."""
     out = []
     for _, record in facts.all():
-        out += [(record["id"], span) for span in excerpts.spans_of(record)]
+        out += [(record["id"], span) for span in excerpts.spans_of(record, article_id)]
     return out
 
 
-def sentences(facts: FactBase, text: str) -> list[Sentence]:
-    """Every sentence of the article with the ids of the records that cite it."""
-    cited = citations(facts)
+def sentences(facts: FactBase, text: str, article_id: str) -> list[Sentence]:
+    """Every sentence of one article (its ``text``) with the ids of the records that cite it."""
+    cited = citations(facts, article_id)
     out = []
     for span in excerpts.sentences(text):
         ids = list(dict.fromkeys(i for i, at in cited if at.overlaps(span)))
@@ -87,12 +90,23 @@ def context(text: str, span: Span) -> Span:
     return Span(around[0].start, around[-1].end)
 
 
-def contexts(record: Record, text: str) -> list[dict[str, Any]]:
-    """For each excerpt of a record, its paragraph: ``{start, end, text}``."""
+def contexts(facts: FactBase, record: Record) -> list[dict[str, Any]]:
+    """For each excerpt of a record, its paragraph in its own article:
+    ``{article, start, end, text}``."""
     out = []
-    for span in excerpts.spans_of(record):
-        around = context(text, span)
+    texts: dict[str, str] = {}
+    for at in record.get("evidence_at", []):
+        article_id = str(at.get("article"))
+        if article_id not in texts:
+            texts[article_id] = article_text(facts, article_id)
+        text = texts[article_id]
+        around = context(text, Span(at["start"], at["end"]))
         out.append(
-            {"start": around.start, "end": around.end, "text": text[around.start : around.end]}
+            {
+                "article": article_id,
+                "start": around.start,
+                "end": around.end,
+                "text": text[around.start : around.end],
+            }
         )
     return out

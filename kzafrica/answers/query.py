@@ -38,6 +38,29 @@ def resolve_country(facts: FactBase, text: str) -> CountryMatch:
     raise UsageError(f"unknown country {printable(text)}{hint}")
 
 
+# -- articles --------------------------------------------------------------------------
+
+
+def article_id(facts: FactBase, given: str) -> str:
+    """The id of the article ``given`` names (any case), or UsageError listing the ids."""
+    wanted = given.strip().lower()
+    ids = facts.article_ids()
+    if wanted in ids:
+        return wanted
+    if len(ids) <= 10:
+        hint = f"; choose from {', '.join(ids)}"
+    else:
+        close = difflib.get_close_matches(wanted, ids, n=3, cutoff=0.5)
+        hint = f"; did you mean {' or '.join(close)}?" if close else ""
+        hint += f" (kzafrica articles lists all {len(ids)})"
+    raise UsageError(f"unknown article {printable(given)}{hint}")
+
+
+def citing(rows: list[Record], article: str) -> list[Record]:
+    """The output records of ``rows`` that cite ``article``."""
+    return [row for row in rows if any(s["id"] == article for s in row.get("sources", ()))]
+
+
 # -- dates --------------------------------------------------------------------------
 
 
@@ -253,7 +276,8 @@ def country_counts(facts: FactBase) -> list[Record]:
 
 def summary(facts: FactBase) -> Record:
     """A newcomer's overview: counts, trade trend, latest and upcoming events."""
-    published = dates.span(facts.article["date"])[0]
+    # Upcoming: after the newest article's date.
+    published = max(dates.span(article["date"])[0] for article in facts.articles)
     timeline = sorted(
         (r for r in select(facts, ["visits", "events"]) if r.get("date")), key=sort_key
     )
@@ -264,7 +288,7 @@ def summary(facts: FactBase) -> Record:
         if r.get("status") == "planned" or dates.record_span(r["date"], r.get("end"))[0] > published
     ]
     return {
-        "article": facts.article,
+        "articles": facts.articles,
         "counts": {key: facts.count(key) for key in facts.collections},
         "trade": [
             {

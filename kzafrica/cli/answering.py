@@ -10,7 +10,8 @@ import typer
 
 from kzafrica.cli import streams
 from kzafrica.factfile.errors import DataError, UsageError
-from kzafrica.output import render
+from kzafrica.answers import query
+from kzafrica.output import render, views
 from kzafrica.output.render import Result
 from kzafrica.store import access
 from kzafrica.store.factbase import FactBase
@@ -94,12 +95,14 @@ def run(
     """Load the facts, answer, render; map every failure to its message and exit code."""
     state = ctx.ensure_object(State)
     options = out or output(ctx)
+
+    def write(facts: FactBase) -> None:
+        render.write(sourced(facts, answer(facts), options), options, sys.stdout)
+
     try:
         # A store found damaged while answering is set aside and the answer computed again
         # from freshly validated facts: nothing is written until the answer is complete.
-        access.ask(
-            state.data, lambda facts: render.write(answer(facts), options, sys.stdout), state.notes
-        )
+        access.ask(state.data, write, state.notes)
         sys.stdout.flush()
     except UsageError as exc:
         streams.fail(str(exc), streams.USAGE_ERROR)
@@ -107,6 +110,21 @@ def run(
         streams.data_failed(exc)
     finally:
         state.tell()
+
+
+def sourced(facts: FactBase, result: Result, options: render.Options) -> Result:
+    """A list's answer with its sources: only the records citing --article's article, and,
+    where the fact base has several articles, a table that names each record's."""
+    if not isinstance(result.data, list):
+        return result
+    rows, view = result.data, result.view
+    if options.article is not None:
+        article = query.article_id(facts, options.article)
+        rows = query.citing(rows, article)
+        view = view._replace(title=f"{view.title}, from {article}")
+    if len(facts.articles) > 1 and options.format == "table":
+        view = views.sourced(view, rows, facts.article_ids())
+    return result._replace(data=rows, view=view)
 
 
 def loaded(ctx: typer.Context) -> FactBase:

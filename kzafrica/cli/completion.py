@@ -178,6 +178,12 @@ def ids(ctx: click.Context, facts: FactBase, incomplete: str) -> Iterator[str]:
     yield from (i for i in facts.ids() if i.casefold().startswith(typed))
 
 
+def article_ids(ctx: click.Context, facts: FactBase, incomplete: str) -> Iterator[str]:
+    """The article ids that start with what was typed, in any case."""
+    typed = incomplete.casefold()
+    yield from (i for i in facts.article_ids() if i.casefold().startswith(typed))
+
+
 def speakers(ctx: click.Context, facts: FactBase, incomplete: str) -> Iterator[str]:
     """The ids of the people who speak in the command's records (quotes or statements)
     whose id or any word of whose name starts with what was typed: an id is one shell
@@ -261,6 +267,7 @@ def offer(name: str, incomplete: str, shell: str) -> str:
 
 COUNTRY = Completing(countries)
 RECORD_ID = Completing(ids)
+ARTICLE = Completing(article_ids)
 SPEAKER = Completing(speakers)
 KIND = Completing(kinds)
 FIELDS = Completing(fields)

@@ -62,6 +62,15 @@ SortOption = Annotated[
         click_type=completion.SORT,
     ),
 ]
+ArticleOption = Annotated[
+    str | None,
+    typer.Option(
+        "--article",
+        metavar="ID",
+        help="Only records that cite this article (kzafrica articles lists them).",
+        click_type=completion.ARTICLE,
+    ),
+]
 LimitOption = Annotated[
     int | None,
     typer.Option("--limit", metavar="N", min=0, help="At most N records, after --sort."),
@@ -89,6 +98,7 @@ def list_output(
     cite: CiteOption = False,
     sort: SortOption = None,
     limit: LimitOption = None,
+    article: ArticleOption = None,
 ) -> render.Options:
     """The output options of every command that lists records."""
     out = object_output(fmt, json_, fields)
@@ -101,7 +111,7 @@ def list_output(
             f"--sort got '{options[0]}', which looks like an option; give field names,"
             " -FIELD for descending (e.g. --sort -date)"
         )
-    return out._replace(cite=cite, sort=keys, limit=limit)
+    return out._replace(cite=cite, sort=keys, limit=limit, article=article)
 
 
 class Output(TyperCommand):

@@ -37,39 +37,39 @@ def show(
     ] = False,
 ) -> None:
     out = output(ctx)._replace(cite=True)
-    below: list[tuple[str, Record]] = []  # for the table: (article, record) to show after it
+    # For the table: each excerpt's paragraph, to show after it.
+    below: list[tuple[dict[str, Any], dict[str, Any]]] = []
 
     def answer(facts: FactBase) -> Result:
         record = query.show(facts, record_id)
         if context:
-            # Only --context needs the article's paragraphs.
+            # Only --context needs the articles' paragraphs.
             from kzafrica.answers import coverage
 
-            text = coverage.article_text(facts)
+            found = coverage.contexts(facts, record)
             if out.format == "table":
-                below.append((text, record))
+                below.extend(zip(record["evidence_at"], found, strict=True))
             else:
-                record["evidence_context"] = coverage.contexts(record, text)
+                record["evidence_context"] = found
         return Result(record, views.record(record))
 
     run(ctx, answer, out)
-    for text, record in below:
-        _write_contexts(text, record)
+    if below:
+        _write_contexts(below, several=len({at["article"] for at, _ in below}) > 1)
 
 
-def _write_contexts(text: str, record: Record) -> None:
+def _write_contexts(below: list[tuple[dict[str, Any], dict[str, Any]]], several: bool) -> None:
     """Each excerpt of a record within its paragraph, the excerpt marked."""
     # Only show --context as a table gets here.
-    from kzafrica.answers import coverage
     from kzafrica.factfile import excerpts
     from kzafrica.output import highlight
 
     sys.stdout.write("\nEvidence in context:\n")
-    for number, span in enumerate(excerpts.spans_of(record), 1):
-        around = coverage.context(text, span)
-        mark = excerpts.Span(span.start - around.start, span.end - around.start)
-        sys.stdout.write(f"\n[{number}] characters {span.start}-{span.end}\n")
-        highlight.write(text[around.start : around.end], [mark], sys.stdout)
+    for number, (at, around) in enumerate(below, 1):
+        mark = excerpts.Span(at["start"] - around["start"], at["end"] - around["start"])
+        where = f"{at['article']}, " if several else ""
+        sys.stdout.write(f"\n[{number}] {where}characters {at['start']}-{at['end']}\n")
+        highlight.write(around["text"], [mark], sys.stdout)
     sys.stdout.flush()
 
 

@@ -1,15 +1,15 @@
-"""Where each evidence excerpt stands in the article, found once, when a file is validated.
+"""Where each evidence excerpt stands in its article, found once, when a file is validated.
 
-A location is a pair of Python ``str`` indices, ``{"start": s, "end": e}``, into the shipped
-copy of the article that the facts file names in ``article.source`` (a file in
-``kzafrica/sources/``): ``article[s:e]`` is the excerpt, except that whitespace may differ
-(a line break or a run of spaces in the article may be one space in the excerpt, and the
-other way round). This is the W3C Web Annotation ``TextPositionSelector``. An excerpt that
-occurs more than once is located at its first occurrence.
+A location is ``{"article": id, "start": s, "end": e}``: Python ``str`` indices into the
+text of that article (:mod:`kzafrica.factfile.articles` says where texts are):
+``text[s:e]`` is the excerpt, except that whitespace may differ (a line break or a run of
+spaces in the article may be one space in the excerpt, and the other way round). This is
+the W3C Web Annotation ``TextPositionSelector``. An excerpt that occurs more than once is
+located at its first occurrence, unless the record's ``occurrences`` pins another.
 
 Validation stores the locations beside ``evidence`` as ``evidence_at``, so the validated
-(and cached) data carries them and no query ever searches the article. This module also
-splits the article into paragraphs and sentences, for the commands that show it.
+(and cached) data carries them and no query ever searches an article. This module also
+splits an article into paragraphs and sentences, for the commands that show it.
 
 No heavy imports: the query path may use the splitting functions.
 """
@@ -17,14 +17,11 @@ No heavy imports: the query path may use the splitting functions.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
+from kzafrica.factfile import articles
 from kzafrica.factfile.errors import Loc
-from kzafrica.factfile.package_files import SOURCES
-
-# A plain file name of the sources folder: no folders, no hidden files.
-_PLAIN_NAME = re.compile(r"[A-Za-z0-9_][A-Za-z0-9_.-]*")
 
 
 class Span(NamedTuple):
@@ -35,21 +32,6 @@ class Span(NamedTuple):
 
     def overlaps(self, other: Span) -> bool:
         return self.start < other.end and other.start < self.end
-
-
-def shipped(source: object) -> str | None:
-    """The text of the shipped article named ``source``, or None when there is none."""
-    if not isinstance(source, str) or not _PLAIN_NAME.fullmatch(source):
-        return None
-    try:
-        return (SOURCES / source).read_text(encoding="utf-8")
-    except (OSError, UnicodeDecodeError):
-        return None
-
-
-def sources() -> list[str]:
-    """The names of the shipped articles."""
-    return sorted(path.name for path in SOURCES.glob("*.txt"))
 
 
 class Finder:
@@ -86,89 +68,166 @@ class Finder:
 # -- validation --------------------------------------------------------------------------
 
 
-def annotate(facts: dict[str, Any]) -> list[tuple[Loc, str]]:
-    """Set ``evidence_at`` beside the ``evidence`` of the article and of every record of
-    validated ``facts``; return the excerpts that are not in the article, as problems."""
-    return list(_scan(facts, annotate=True))
+def annotate(facts: dict[str, Any], facts_file: str | None) -> list[tuple[Loc, str]]:
+    """Settle validated ``facts`` (JSON-ready) read from ``facts_file``: its articles as
+    one list (:func:`kzafrica.factfile.articles.listed`), each excerpt of each article and
+    record located in its own article (``evidence`` becomes the excerpts' words,
+    ``evidence_at`` says where each is: ``{article, start, end}``), and disagreements made
+    mutual. Returns the excerpts not found, as problems."""
+    listed = articles.listed(facts)
+    facts.pop("article", None)
+    facts["articles"] = listed
+    locator = Locator(listed, facts_file)
+    out = list(locator.source_problems("articles"))
+    for path, record, own in _records(facts):
+        out += locator.locate(path, record, own, annotate=True)
+    articles.symmetric({k: v for k, v in facts.items() if k != "articles" and isinstance(v, list)})
+    return out
 
 
-def problems(raw: Any) -> list[tuple[Loc, str]]:
-    """The excerpts of unvalidated data that are not in the article; changes nothing."""
-    return list(_scan(raw, annotate=False)) if isinstance(raw, dict) else []
+def problems(raw: Any, facts_file: str | None) -> list[tuple[Loc, str]]:
+    """The excerpts of unvalidated data that are not in their article; changes nothing."""
+    if not isinstance(raw, dict):
+        return []
+    key = "article" if "article" in raw and "articles" not in raw else "articles"
+    listed = [a for a in _raw_articles(raw.get(key), key) if isinstance(a.get("id"), str)]
+    locator = Locator(listed, facts_file)
+    out = list(locator.source_problems(key))
+    for path, record, own in _records(raw):
+        out += locator.locate(path, record, own, annotate=False)
+    return out
 
 
-def _scan(facts: dict[str, Any], *, annotate: bool) -> Iterator[tuple[Loc, str]]:
-    article = facts.get("article")
-    if not isinstance(article, dict):
-        return  # the model reports it
-    source = article.get("source")
-    text = shipped(source)
-    if text is None:
-        if isinstance(source, str):
-            yield (
-                ("article", "source"),
-                f"no shipped article named {source!r}; choose from {', '.join(sources())}",
-            )
-        return
-    finder = Finder(text)
-    message = f"not in the article {source}; copy its words exactly (only spacing may differ)"
-    for path, record in _records(facts):
-        yield from _located(finder, path, record, str(source), message, annotate=annotate)
+def _raw_articles(value: Any, key: str) -> list[dict[str, Any]]:
+    if key == "article":
+        return articles.listed({"article": value}) if isinstance(value, dict) else []
+    return [a for a in value if isinstance(a, dict)] if isinstance(value, list) else []
 
 
-def annotator(article: dict[str, Any]) -> Callable[[dict[str, Any]], bool] | None:
-    """For validated facts with this ``article``: a function that sets one record's
-    ``evidence_at``, as :func:`annotate` does, and says whether every excerpt was found.
-    None when no shipped article has the name ``article.source``."""
-    source = article.get("source")
-    text = shipped(source)
-    if text is None:
-        return None
-    finder = Finder(text)
+class Locator:
+    """Finds excerpts in the articles of one facts file, each in its own article."""
 
-    def located(record: dict[str, Any]) -> bool:
-        return next(_located(finder, (), record, str(source), "", annotate=True), None) is None
+    def __init__(self, listed: list[dict[str, Any]], facts_file: str | None) -> None:
+        self.listed = listed
+        self.ids = [str(a["id"]) for a in listed]
+        self.first = self.ids[0] if self.ids else None
+        self._facts_file = facts_file
+        self._finders: dict[str, Finder | None] = {}
 
-    return located
+    def finder(self, article_id: str) -> Finder | None:
+        """The finder over one article's text; None for an unknown id or a missing text."""
+        if article_id not in self._finders:
+            found = None
+            for article in self.listed:
+                if article["id"] == article_id:
+                    text = articles.text(article.get("source"), self._facts_file)
+                    found = None if text is None else Finder(text)
+                    break
+            self._finders[article_id] = found
+        return self._finders[article_id]
+
+    def source_problems(self, key: str) -> Iterator[tuple[Loc, str]]:
+        """An article whose text file cannot be found."""
+        for index, article in enumerate(self.listed):
+            if self.finder(str(article["id"])) is None and isinstance(article.get("source"), str):
+                where: Loc = (key, "source") if key == "article" else (key, index, "source")
+                names = ", ".join(articles.available(self._facts_file)) or "none"
+                yield (
+                    where,
+                    f"no article file named {article['source']!r} in sources/ beside the"
+                    f" facts file or shipped; there are: {names}",
+                )
+
+    def spans(
+        self, evidence: list[Any], pins: Any, own: str | None = None
+    ) -> list[dict[str, Any]] | None:
+        """``evidence_at`` for a record's excerpts (``own``: the article a plain excerpt is
+        from, by default the first), or None if one is not found."""
+        record = {"evidence": evidence, "occurrences": pins}
+        if next(iter(self.locate((), record, own, annotate=True)), None) is not None:
+            return None
+        at: list[dict[str, Any]] = record["evidence_at"]
+        return at
+
+    def locate(
+        self, path: Loc, record: dict[str, Any], own: str | None, *, annotate: bool
+    ) -> list[tuple[Loc, str]]:
+        """Locate one record's excerpts: the problems, and (with ``annotate``) its
+        ``evidence`` as words and its ``evidence_at``."""
+        items = record.get("evidence")
+        if not isinstance(items, list):
+            return []
+        pins = record.get("occurrences")
+        out: list[tuple[Loc, str]] = []
+        spans, said = [], []
+        for position, item in enumerate(items):
+            article_id = articles.cited_article(item) or own or self.first
+            excerpt = articles.words(item)
+            said.append(excerpt)
+            # The first occurrence, unless the record pins another (`occurrences`).
+            nth = pins[position] if isinstance(pins, list) and position < len(pins) else 1
+            if not isinstance(nth, int) or isinstance(nth, bool) or nth < 1:
+                continue  # the model reports it
+            if article_id is None or not isinstance(excerpt, str):
+                continue
+            finder = self.finder(article_id)
+            if finder is None:
+                continue  # an unknown article or a missing text: reported on its own
+            span = finder.find(excerpt, nth)
+            if span is None:
+                if excerpt.strip():
+                    out.append(
+                        (
+                            (*path, "evidence", position),
+                            self._missing(article_id, excerpt, nth, item),
+                        )
+                    )
+                continue
+            spans.append({"article": article_id, "start": span.start, "end": span.end})
+        if annotate and not out:
+            record["evidence"] = said
+            record["evidence_at"] = spans
+        return out
+
+    def _missing(self, article_id: str, excerpt: str, nth: int, item: object) -> str:
+        if nth != 1:
+            return f"does not occur {nth} times in the article {article_id}"
+        said = f"not in the article {article_id}; copy its words exactly (only spacing may differ)"
+        if isinstance(item, str) and len(self.ids) > 1:
+            elsewhere = [
+                i for i in self.ids if i != article_id and (f := self.finder(i)) and f.find(excerpt)
+            ]
+            if elsewhere:
+                other = elsewhere[0]
+                said += f"; it is in {other}: write {{article: {other}, excerpt: ...}}"
+        return said
 
 
-def _located(
-    finder: Finder, path: Loc, record: dict[str, Any], source: str, message: str, *, annotate: bool
-) -> Iterator[tuple[Loc, str]]:
-    """Locate one record's excerpts: the problems, and (with ``annotate``) ``evidence_at``."""
-    excerpts = record.get("evidence")
-    if not isinstance(excerpts, list):
-        return
-    pins = record.get("occurrences")
-    spans = []
-    for position, excerpt in enumerate(excerpts):
-        # The first occurrence, unless the record pins another (`occurrences`).
-        nth = pins[position] if isinstance(pins, list) and position < len(pins) else 1
-        if not isinstance(nth, int) or isinstance(nth, bool) or nth < 1:
-            continue  # the model reports it
-        span = finder.find(excerpt, nth) if isinstance(excerpt, str) else None
-        if span is None:
-            if isinstance(excerpt, str) and excerpt.strip():
-                said = message if nth == 1 else f"does not occur {nth} times in {source}"
-                yield (*path, "evidence", position), said
-            continue
-        spans.append({"start": span.start, "end": span.end})
-    if annotate:
-        record["evidence_at"] = spans
-
-
-def _records(facts: dict[str, Any]) -> Iterator[tuple[Loc, dict[str, Any]]]:
-    yield ("article",), facts["article"]
+def _records(facts: dict[str, Any]) -> Iterator[tuple[Loc, dict[str, Any], str | None]]:
+    """Every article and record with where it is and the article its plain excerpts are
+    from (an article's own; a record's: the first)."""
+    if isinstance(facts.get("article"), dict) and "articles" not in facts:
+        yield ("article",), facts["article"], articles.stem(str(facts["article"].get("source", "")))
     for key, items in facts.items():
-        if key != "article" and isinstance(items, list):
-            for index, item in enumerate(items):
-                if isinstance(item, dict):
-                    yield (key, index), item
+        if key in ("article", "articles") or not isinstance(items, list):
+            continue
+        for index, item in enumerate(items):
+            if isinstance(item, dict):
+                yield (key, index), item, None
+    listed = facts.get("articles")
+    if isinstance(listed, list):
+        for index, item in enumerate(listed):
+            if isinstance(item, dict) and isinstance(item.get("id"), str):
+                yield ("articles", index), item, item["id"]
 
 
-def spans_of(record: dict[str, Any]) -> list[Span]:
-    """A validated record's excerpt locations."""
-    return [Span(at["start"], at["end"]) for at in record.get("evidence_at", [])]
+def spans_of(record: dict[str, Any], article: str | None = None) -> list[Span]:
+    """A validated record's excerpt locations (only those in ``article``, if given)."""
+    return [
+        Span(at["start"], at["end"])
+        for at in record.get("evidence_at", [])
+        if article is None or at.get("article") == article
+    ]
 
 
 # -- the article's parts ----------------------------------------------------------------

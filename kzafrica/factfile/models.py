@@ -13,7 +13,7 @@ from typing import Any
 
 from pydantic import BaseModel, ConfigDict, Field, model_validator
 
-from kzafrica.factfile import references
+from kzafrica.factfile import articles, references
 from kzafrica.factfile.errors import Loc
 from kzafrica.factfile.records import (
     Area,
@@ -26,6 +26,7 @@ from kzafrica.factfile.records import (
     Initiative,
     Membership,
     Mission,
+    OneArticle,
     Organization,
     Person,
     Place,
@@ -81,7 +82,15 @@ class FactsFile(BaseModel):
     # The JSON Schema's title, as `kzafrica schema` has always printed it.
     model_config = ConfigDict(extra="forbid", frozen=True, strict=True, title="Facts")
 
-    article: Article
+    articles: list[Article] = Field(
+        default=[],
+        description="The articles the facts come from; a plain excerpt is the first one's.",
+    )
+    article: OneArticle | None = Field(
+        default=None,
+        description="Instead of `articles`, as files were written before they held several:"
+        " the one article, its id the name of its source without `.txt`.",
+    )
     countries: list[Country] = Field(min_length=1)
     places: list[Place] = []
     people: list[Person] = []
@@ -110,6 +119,9 @@ class FactsFile(BaseModel):
         problems = reference_problems(
             (key, index, record.__dict__) for key, index, record in self.records()
         )
+        problems += article_problems(self.articles or self.article, self.records())
+        if self.articles and self.article is not None:
+            problems.append((("article",), "give `articles` or `article`, not both"))
         if problems:
             raise ReferenceProblems(problems)
         return self
@@ -123,12 +135,29 @@ def reference_problems(
     return references.problems(records, REFERENCES, KINDS)
 
 
+def article_problems(
+    listed: object, records: Iterable[tuple[str, int, Any]]
+) -> list[tuple[Loc, str]]:
+    """:func:`kzafrica.factfile.articles.problems` for the articles (a list, or an old-style
+    file's one) and records (models or raw mappings), with `articles` or `article` given
+    exactly once."""
+    if not listed:
+        return [(("articles",), "required field is missing: list the articles the facts cite")]
+    if isinstance(listed, list) and listed and isinstance(listed[0], BaseModel):
+        listed = [a.__dict__ for a in listed]
+    elif isinstance(listed, BaseModel):
+        listed = listed.__dict__
+    key = "articles" if isinstance(listed, list) else "article"
+    fields = ((k, i, r if isinstance(r, Mapping) else r.__dict__) for k, i, r in records)
+    return articles.problems(listed, key, fields)
+
+
 # Collection key in facts.yaml -> model, read off FactsFile's fields: a new kind of record
 # is one field there. The order is the order of output and schema.
 COLLECTIONS: dict[str, type[BaseRecord]] = {
     key: typing.get_args(field.annotation)[0]
     for key, field in FactsFile.model_fields.items()
-    if key != "article"
+    if key not in ("article", "articles")
 }
 
 # Collection key -> {field: kind referred to}; derived from the models once.

@@ -18,6 +18,7 @@ from pydantic import (
     BeforeValidator,
     ConfigDict,
     Field,
+    model_serializer,
     model_validator,
 )
 
@@ -120,14 +121,29 @@ class Derived(Strict):
     why: Text = Field(description="Why the value follows from there.")
 
 
+class Cited(Strict):
+    """An excerpt of a named article: needed only for an article other than the file's
+    first (a plain excerpt is the first article's)."""
+
+    article: Id = Field(description="The id of the article the excerpt is from.")
+    excerpt: Excerpt = Field(description="Its words, verbatim.")
+
+    # Validated data holds the words alone, as for a plain excerpt: which article each is
+    # from is in `evidence_at` (kzafrica.factfile.excerpts), so `evidence` has one shape.
+    @model_serializer(mode="plain")
+    def _as_words(self) -> str:
+        return self.excerpt
+
+
 class BaseRecord(Strict):
     """Fields every record has."""
 
     kind: ClassVar[str]
     id: Id = Field(description="Stable, readable identifier, unique across all records.")
-    evidence: list[Excerpt] = Field(
+    evidence: list[Excerpt | Cited] = Field(
         min_length=1,
-        description="Verbatim excerpts of the article that state this record.",
+        description="Verbatim excerpts that state this record: each a string (an excerpt of"
+        " the file's first article) or {article, excerpt} for another article.",
     )
     occurrences: list[Annotated[int, Field(ge=1)]] | None = Field(
         default=None,
@@ -138,6 +154,11 @@ class BaseRecord(Strict):
         default=[],
         description="The values the article only implies, each with the field that holds it,"
         " where it comes from and why; every other value is stated by the evidence.",
+    )
+    disagrees_with: list[Id] = Field(
+        default=[],
+        description="Records of the same kind, from other articles, that give a different"
+        " value for the same thing; both stand, and answers show them side by side.",
     )
 
     @model_validator(mode="after")
@@ -168,7 +189,7 @@ class BaseRecord(Strict):
 
 
 # Fields that are never derived: the record's identity and its sources.
-_NOT_DERIVED = frozenset({"id", "evidence", "occurrences", "derived"})
+_NOT_DERIVED = frozenset({"id", "evidence", "occurrences", "derived", "disagrees_with"})
 
 
 class Dated(Strict):
@@ -195,13 +216,26 @@ class Dated(Strict):
         return self
 
 
-class Article(Strict):
-    """The article itself: its date and dateline."""
+class OneArticle(Strict):
+    """The one article of a file written before files held several (`article:`): read as
+    an article whose id is its source file's name without `.txt`."""
 
-    date: Date
-    dateline: Text
-    source: Text = Field(description="File name of the shipped copy, in kzafrica/sources/.")
-    evidence: list[Excerpt] = Field(min_length=1)
+    date: Date = Field(description="The article's date, as it gives it.")
+    dateline: Text = Field(description="Its dateline.")
+    source: Text = Field(
+        description="The file of its text: in `sources/` beside the facts file, or shipped"
+        " in kzafrica/sources/."
+    )
+    evidence: list[Excerpt] = Field(
+        min_length=1, description="Its own words that give its date and dateline."
+    )
+
+
+class Article(OneArticle):
+    """An article the facts come from: its id, date, dateline, title and text."""
+
+    id: Id = Field(description="Stable, readable identifier of the article.")
+    title: Text | None = Field(default=None, description="Its title, where it has one.")
 
 
 class Country(BaseRecord):

@@ -20,10 +20,11 @@ from kzafrica.factfile.models import (
     REFERENCES,
     FactsFile,
     ReferenceProblems,
+    article_problems,
     reference_problems,
 )
 
-_TOP_LEVEL = ("article", *COLLECTIONS)
+_TOP_LEVEL = ("articles", *COLLECTIONS)
 
 
 def check(file: str, text: str, raw: Any) -> Dataset:
@@ -50,12 +51,16 @@ def check(file: str, text: str, raw: Any) -> Dataset:
         # round of fixes can address every problem.
         seen = {loc for loc, _ in problems}
         problems += [p for p in reference_problems(_raw_records(raw)) if p[0] not in seen]
-        problems += [p for p in excerpts.problems(raw) if p[0] not in seen]
+        listed = raw.get("articles") or raw.get("article")
+        if listed:  # else pydantic has said what is missing
+            problems += [p for p in article_problems(listed, _raw_records(raw)) if p[0] not in seen]
+        problems += [p for p in excerpts.problems(raw, file) if p[0] not in seen]
         raise _located(file, text, raw, problems) from None
     except ReferenceProblems as exc:
-        raise _located(file, text, raw, [*exc.problems, *excerpts.problems(raw)]) from None
+        raise _located(file, text, raw, [*exc.problems, *excerpts.problems(raw, file)]) from None
     data = facts.model_dump(mode="json")
-    missing = excerpts.annotate(data)  # every excerpt is the article's: evidence_at says where
+    # Every excerpt is its article's: evidence_at says where.
+    missing = excerpts.annotate(data, file)
     if missing:
         raise _located(file, text, raw, missing)
     return Dataset(

@@ -55,6 +55,7 @@ class Options(NamedTuple):
     cite: bool = False
     sort: tuple[str, ...] = ()  # output fields, "-field" for descending
     limit: int | None = None
+    article: str | None = None  # only the records that cite this article
 
 
 def text(value: Any) -> str:

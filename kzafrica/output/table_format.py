@@ -92,7 +92,18 @@ def _print(console: Any, laid: tables.Laid, stream: TextIO) -> None:
 # its ASCII marks (that table makes '`' an apostrophe), and the table's own marks (→ █ …)
 # need ASCII too.
 _ASCII_MARKS = str.maketrans(
-    {"→": "->", "█": "#", "…": "...", "“": '"', "”": '"', "’": "'", "–": "-", "—": "-", "·": "-"}
+    {
+        "→": "->",
+        "█": "#",
+        "…": "...",
+        "“": '"',
+        "”": '"',
+        "’": "'",
+        "–": "-",
+        "—": "-",
+        "·": "-",
+        "≠": "!=",
+    }
 )
 
 

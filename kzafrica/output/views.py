@@ -240,7 +240,7 @@ def summary(kinds: dict[str, str]) -> View:
 
 
 def _summary_rows(data: Record, kinds: dict[str, str]) -> list[tuple[str, str]]:
-    article = data["article"]
+    articles = data["articles"]
     counts = " · ".join(
         f"{n} {key if n != 1 else kinds.get(key, key)}" for key, n in data["counts"].items() if n
     )
@@ -253,13 +253,50 @@ def _summary_rows(data: Record, kinds: dict[str, str]) -> list[tuple[str, str]]:
         f"{t['date']}  {bars.bar(t['value'])} {t['as_stated']}" for t in data["trade"]
     )
     return [
-        ("Article", f"{article['date']}, {article['dateline']}"),
+        _articles_row(articles),
         ("Records", counts),
         ("Trade", trend),
         ("Latest", "\n".join(item(r) for r in data["latest"]) or "none"),
         ("Upcoming", "\n".join(item(r) for r in data["upcoming"]) or "none"),
         ("Next", "kzafrica visits · kzafrica quotes · kzafrica show ID · kzafrica --help"),
     ]
+
+
+def sourced(view: View, rows: list[Record], ids: list[str]) -> View:
+    """A list's table when the fact base has several articles (``ids``, in order): a Src
+    column before the id giving each record's articles by number, ≠ on a record another
+    article's record disagrees with, and a caption saying what the numbers and marks are."""
+    number = {article: n for n, article in enumerate(ids, 1)}
+
+    def cell(record: Record) -> str:
+        tags = ",".join(str(number[s["id"]]) for s in record.get("sources", ()))
+        return f"{tags} ≠" if record.get("disagrees_with") else tags
+
+    columns = list(view.columns)
+    at = next((n for n, c in enumerate(columns) if c.header == "ID"), len(columns))
+    columns.insert(at, Column("Src", cell, whole=True))
+    cited = {s["id"] for record in rows for s in record.get("sources", ())}
+    key = "; ".join(f"{number[i]} {i}" for i in ids if i in cited)
+    pairs = [
+        f"{r['id']} ≠ {other}"
+        for r in rows
+        for other in r.get("disagrees_with", ())
+        if r["id"] < other or other not in {row["id"] for row in rows}
+    ]
+    said = f"Src: {key}." if key else ""
+    if pairs:
+        said += " Articles disagree: " + "; ".join(pairs) + "."
+    caption = " ".join(part for part in (view.caption, said) if part)
+    return view._replace(columns=tuple(columns), caption=caption or None)
+
+
+def _articles_row(articles: list[Record]) -> tuple[str, str]:
+    if len(articles) == 1:
+        return ("Article", f"{articles[0]['date']}, {articles[0]['dateline']}")
+    shown = [f"{a['id']}: {a['date']}, {a['dateline']}" for a in articles[:5]]
+    if len(articles) > 5:
+        shown.append(f"… {len(articles) - 5} more: kzafrica articles")
+    return ("Articles", "\n".join(shown))
 
 
 def listed(title: str) -> View:

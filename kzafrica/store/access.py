@@ -211,7 +211,7 @@ def load(path: str | None = None) -> Dataset:
 
 def as_dataset(facts: FactBase) -> Dataset:
     """All of ``facts`` in the plain form validation gives."""
-    data = {"article": facts.article, **{k: facts.records(k) for k in facts.collections}}
+    data = {"articles": facts.articles, **{k: facts.records(k) for k in facts.collections}}
     return Dataset(data, facts.references, facts.kinds, facts.source)
 
 
@@ -225,7 +225,7 @@ def _validated(file: str, notes: list[str], *, shipped_ok: bool) -> FactBase:
     folder = cache.directory(notes)
     if folder is None:
         return FactBase(validate(file, read_bytes(file)))
-    parts = cache.context()  # once: read both times below
+    parts = cache.context(facts_file=file)  # once: read both times below
     name = cache.key(_chunks(file), parts)
     entry = cache.entry(folder, name)
     if entry is not None:

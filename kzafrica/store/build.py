@@ -38,7 +38,7 @@ def build(target: Path) -> int:
     except BaseException:
         Path(temp).unlink(missing_ok=True)
         raise
-    return sum(len(v) for k, v in dataset.facts.items() if k != "article")
+    return sum(len(v) for k, v in dataset.facts.items() if k != "articles")
 
 
 def main() -> None:

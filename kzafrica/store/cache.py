@@ -2,7 +2,7 @@
 
 An entry is named by a key over everything that can change the validated result: the
 file's bytes and :func:`context` (the modules that validate and store, the shipped
-articles, the installed versions of pydantic, pydantic-core and PyYAML, and this Python's
+articles and those in ``sources/`` beside the facts file, the installed versions of pydantic, pydantic-core and PyYAML, and this Python's
 Unicode version), the rule the shipped store's key follows too (:mod:`kzafrica.store.shipped`).
 It is used only from a directory that is the user's own and not writable by anyone else,
 and only if it is a regular file of the user's, no symlink, of sane size; anything else is
@@ -21,7 +21,7 @@ import unicodedata
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from kzafrica.factfile import package_files
+from kzafrica.factfile import articles, package_files
 from kzafrica.store.environment import ENV_NO_CACHE
 
 try:  # the builtin BLAKE2, as the store's digests: hashlib would also load OpenSSL
@@ -102,7 +102,7 @@ def key(data: Iterator[bytes], parts: dict[str, str] | None = None) -> str:
     return digest.hexdigest()
 
 
-def context(libraries: bool = True) -> dict[str, str]:
+def context(libraries: bool = True, facts_file: str | None = None) -> dict[str, str]:
     """Everything besides a facts file's own bytes that can change what validating it
     gives, by part: a digest of the shipped articles, one of the code that validates and
     stores (the factfile and store layers: by the layer rule, which a test enforces, they
@@ -123,10 +123,29 @@ def context(libraries: bool = True) -> dict[str, str]:
         with open(path, "rb") as handle:
             code.update(_named(name, handle.read()))
     parts = {"article": article.hexdigest(), "code": code.hexdigest()}
+    beside = [folder for folder in articles.folders(facts_file) if folder != sources]
+    if beside:  # a facts file's own articles (kzafrica.factfile.articles): any change counts
+        parts["beside"] = _folder_digest(beside[0])
     if libraries:  # not for the shipped store (kzafrica.store.shipped says why)
         versions = [*_dependency_versions().split("\n"), f"unicode-{unicodedata.unidata_version}"]
         parts["libraries"] = ",".join(versions)
     return parts
+
+
+def _folder_digest(folder: Path) -> str:
+    """A digest of the article files in ``folder`` (names and bytes); "none" without it."""
+    found = blake2b(digest_size=20)
+    try:
+        names = sorted(os.listdir(folder))
+    except OSError:
+        return "none"
+    for name in names:
+        if name.endswith(".txt"):
+            try:
+                found.update(_named(name, (folder / name).read_bytes()))
+            except OSError:
+                found.update(_named(name, b"\0unreadable"))
+    return found.hexdigest()
 
 
 def _named(name: str, data: bytes) -> bytes:

@@ -133,9 +133,9 @@ def _replace(pairs: list[tuple[Path, Path]], force: bool = True) -> None:
 
 
 def everything(facts: FactBase) -> dict[str, Any]:
-    """The whole fact base as one object: the article, then each collection's records in
+    """The whole fact base as one object: the articles, then each collection's records in
     the form the query commands print."""
-    out: dict[str, Any] = {"article": facts.article}
+    out: dict[str, Any] = {"articles": facts.articles}
     for key in facts.collections:
         out[key] = [facts.expand(key, record) for record in facts.records(key)]
     return out
@@ -143,7 +143,7 @@ def everything(facts: FactBase) -> dict[str, Any]:
 
 def count(dataset: Dataset) -> int:
     """How many records a fact base holds."""
-    return sum(len(v) for k, v in dataset.facts.items() if k != "article" and isinstance(v, list))
+    return sum(len(v) for k, v in dataset.facts.items() if k != "articles" and isinstance(v, list))
 
 
 def _write_sqlite(path: Path, dataset: Dataset, article_text: str) -> None:

@@ -29,7 +29,7 @@ class FactBase:
 
     def __init__(self, dataset: Dataset) -> None:
         self.source = dataset.source
-        self.article: Record = dataset.facts["article"]
+        self.articles: list[Record] = dataset.facts["articles"]
         self.references = dataset.references
         self.kinds = dataset.kinds
         self.collections = [key for key in dataset.kinds if key in dataset.facts]
@@ -113,6 +113,29 @@ class FactBase:
         order = {record_id: n for n, record_id in enumerate(self.ids())}
         return sorted(found.values(), key=lambda item: order[item[1]["id"]])
 
+    def article_ids(self) -> list[str]:
+        """The ids of the articles, in file order (the first: the one plain excerpts are from)."""
+        return [str(article["id"]) for article in self.articles]
+
+    def article(self, article_id: str | None = None) -> Record:
+        """An article by id (the first without one); KeyError for an unknown id."""
+        for article in self.articles:
+            if article_id is None or article["id"] == article_id:
+                return article
+        raise KeyError(article_id)
+
+    def cites(self, record: Record) -> list[str]:
+        """The ids of the articles a record's excerpts are from, in the articles' order."""
+        cited = {at.get("article") for at in record.get("evidence_at", ())}
+        return [i for i in self.article_ids() if i in cited]
+
+    def sources(self, record: Record) -> list[Record]:
+        """The articles a record cites, as output: ``{id, date}``."""
+        if len(self.articles) == 1:  # every record cites the one article
+            return [{"id": self.articles[0]["id"], "date": self.articles[0]["date"]}]
+        by_id = {article["id"]: article for article in self.articles}
+        return [{"id": i, "date": by_id[i]["date"]} for i in self.cites(record)]
+
     def kind(self, key: str) -> str:
         """The record kind of a collection ('visits' -> 'visit')."""
         return self.kinds[key]
@@ -147,7 +170,8 @@ class FactBase:
         )
 
     def expand(self, key: str, record: Record) -> Record:
-        """The output form of a record: kind added, references expanded, evidence last."""
+        """The output form of a record: kind added, references expanded, the articles it
+        cites (``sources``) added, evidence last."""
         refs = self.references.get(key, {})
         out: Record = {"id": record["id"], "kind": self.kind(key)}
         for field, value in record.items():
@@ -155,6 +179,8 @@ class FactBase:
                 continue  # (a pin of excerpts is shown only where a record has one)
             if field in refs and value is not None:
                 value = [self.ref(v) for v in value] if isinstance(value, list) else self.ref(value)
+            elif field == "evidence_at":
+                out["sources"] = self.sources(record)  # (just before the excerpts' places)
             out[field] = value
         for field in _LAST:
             if field in record:

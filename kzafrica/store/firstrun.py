@@ -24,7 +24,7 @@ from typing import Any, NamedTuple
 from annotated_types import MinLen
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 
-from kzafrica.factfile import blockyaml, excerpts, references
+from kzafrica.factfile import articles, blockyaml, excerpts, references
 from kzafrica.factfile.blockyaml import Piece
 from kzafrica.factfile.dataset import Dataset
 from kzafrica.factfile.models import KINDS, REFERENCES, FactsFile
@@ -35,6 +35,8 @@ from kzafrica.store.sqlite_store import Batch, Prepared
 PIECE = 512 * 1024  # bytes in a piece, at most: a few thousand records
 _FREEZE = 2 * 1024 * 1024  # bytes: a file this big has data gc.freeze() is worth
 
+# The top-level keys of the articles: read before the records, whose excerpts are theirs.
+_ARTICLES = (None, "articles", "article")
 # What one piece gives: (top-level key, JSON-ready value, first piece of its key?).
 Entry = tuple[str, Any, bool]
 
@@ -86,7 +88,7 @@ def check(file: str, data: bytes) -> Dataset | None:
             return None
         # Every excerpt must be the article's, and evidence_at says where, as on the
         # reference path; an excerpt that is not goes that way to be reported.
-        if excerpts.annotate(facts):
+        if excerpts.annotate(facts, file):
             return None
         if len(data) >= _FREEZE:
             # A big file's data lives for the rest of the run: out of the collector's sight
@@ -108,44 +110,38 @@ def rows(file: str, data: bytes) -> Prepared | None:
         return None
     memo: dict[str, Any] = {}
     with _no_gc():
-        # Top-level entries that are no list of items (the article among them) are read
-        # first: every piece's excerpts are located in the article.
+        # Top-level entries that are no list of records (the articles among them) are read
+        # first: every piece's excerpts are located in their articles.
         heads: dict[int, list[Entry]] = {}
         for number, part in enumerate(parts):
-            if part.key is None:
+            if part.key in _ARTICLES:
                 read = _validate(data, part, memo, models=True)
                 if read is None:
                     return None
-                heads[number] = read
-        articles = [
-            value for found in heads.values() for key, value, _ in found if key == "article"
-        ]
-        if len(articles) != 1 or not isinstance(articles[0], dict):
+                heads[number] = [_json_ready(entry) for entry in read]
+        locator = _locator(heads, file)
+        if locator is None:
             return None
-        article: dict[str, Any] = articles[0]
-        locate = excerpts.annotator(article)
-        if locate is None or not locate(article):
-            return None
-        source = str(article.get("source", ""))
+        source = locator.first or ""
 
         def work(part: Piece) -> list[Entry] | None:
             entries = _validate(data, part, memo, models=True)
-            return None if entries is None else _as_rows(entries, locate, source)
+            return None if entries is None else _as_rows(entries, locator, source)
 
-        listed = [part for part in parts if part.key is not None]
+        listed = [part for part in parts if part.key not in _ARTICLES]
         found = _each(work, listed)
         if found is None:
             return None
         results = iter(found)
         entries: list[Entry] = []
         for number, part in enumerate(parts):  # in file order, as check assembles them
-            if part.key is not None:
+            if part.key not in _ARTICLES:
                 entries += next(results)
                 continue
-            made = _as_rows([e for e in heads[number] if e[0] != "article"], locate, source)
+            made = _as_rows([e for e in heads[number] if e[0] not in _ARTICLES], locator, source)
             if made is None:
                 return None
-            entries += [e for e in heads[number] if e[0] == "article"]
+            entries += [e for e in heads[number] if e[0] in _ARTICLES]
             entries += made
         prepared = _assemble_rows(entries, source)
         if len(data) >= _FREEZE:
@@ -162,9 +158,33 @@ class _Part(NamedTuple):
     derived: frozenset[str] = frozenset()
 
 
-def _as_rows(
-    entries: list[Entry], locate: Callable[[dict[str, Any]], bool], source: str
-) -> list[Entry] | None:
+def _json_ready(entry: Entry) -> Entry:
+    """The articles of an entry as JSON-ready data (records stay models)."""
+    key, value, first = entry
+    if key == "articles" and isinstance(value, list):
+        value = [article.model_dump(mode="json") for article in value]
+    return key, value, first
+
+
+def _locator(heads: dict[int, list[Entry]], file: str) -> excerpts.Locator | None:
+    """The locator of the articles read (each article's own excerpts found in it), or
+    None where anything is unusual: the reference path then says what."""
+    pieces = _gathered([entry for number in sorted(heads) for entry in heads[number]])
+    if pieces is None:
+        return None
+    found = {key: _joined(key, values) for key, values in pieces.items() if key in _ARTICLES}
+    listed = articles.listed(found)
+    ids = [article.get("id") for article in listed]
+    if not listed or len(set(ids)) != len(ids) or ("article" in found and "articles" in found):
+        return None
+    locator = excerpts.Locator(listed, file)
+    for article in listed:
+        if locator.spans(article["evidence"], None, article["id"]) is None:
+            return None
+    return locator
+
+
+def _as_rows(entries: list[Entry], locator: excerpts.Locator, source: str) -> list[Entry] | None:
     """Validated top-level entries (lists of records as models) with each list made into a
     :class:`_Part`, its excerpts located; None if one is not found, or anything is unusual.
 
@@ -191,14 +211,16 @@ def _as_rows(
             pins = getattr(record, "occurrences", None)
             if type(record_id) is not str or type(evidence) is not list:
                 return None
+            if getattr(record, "disagrees_with", None):
+                return None  # made mutual on the reference path
             pinned = (tuple(evidence), None if pins is None else tuple(pins))
             at = located.get(pinned, "")
             if at == "":
-                at = located[pinned] = _evidence_at_json(locate, evidence, pins)
+                at = located[pinned] = _evidence_at_json(locator, evidence, pins)
             if at is None:
                 return None
-            body = record.__pydantic_serializer__.to_json(record).decode("utf-8")
-            if not body.endswith("}") or len(body) < 3:
+            body = _body(record, evidence)
+            if body is None:
                 return None
             ids.append(record_id)
             bodies.append(f'{body[:-1]},"evidence_at":{at}}}')
@@ -212,14 +234,31 @@ def _as_rows(
     return out
 
 
-def _evidence_at_json(
-    locate: Callable[[dict[str, Any]], bool], evidence: list[Any], pins: Any
-) -> str | None:
-    """A record's ``evidence_at`` as JSON, or None if an excerpt is not in the article."""
-    found = {"evidence": evidence, "occurrences": pins}
-    if not locate(found) or "evidence_at" not in found:
-        return None
-    return sqlite_store.compact_json(found["evidence_at"])
+def _joined(key: str, values: list[Any]) -> Any:
+    """A top-level value read in pieces, whole: a list of articles may span several."""
+    if key == "articles":
+        return [article for value in values for article in value]
+    return values[0]
+
+
+def _evidence_at_json(locator: excerpts.Locator, evidence: list[Any], pins: Any) -> str | None:
+    """A record's ``evidence_at`` as JSON, or None if an excerpt is not in its article."""
+    found = locator.spans(evidence, list(pins) if pins is not None else None)
+    return None if found is None else sqlite_store.compact_json(found)
+
+
+def _body(record: Any, evidence: list[Any]) -> str | None:
+    """A record's JSON as :func:`kzafrica.factfile.excerpts.annotate` leaves it, without its
+    ``evidence_at``: an excerpt of a named article (``{article, excerpt}``) is its words."""
+    serializer = record.__pydantic_serializer__
+    if all(type(item) is str for item in evidence):
+        body: str = serializer.to_json(record).decode("utf-8")
+    else:  # `id` comes first, then `evidence`: the rest as pydantic writes it
+        rest = serializer.to_json(record, exclude={"id", "evidence"}).decode("utf-8")
+        words = [articles.words(item) for item in evidence]
+        head = f'{{"id":{sqlite_store.compact_json(record.id)},"evidence":'
+        body = head + sqlite_store.compact_json(words) + ("," + rest[1:] if rest != "{}" else "}")
+    return body if body.endswith("}") and len(body) >= 3 else None
 
 
 def _assemble_rows(entries: list[Entry], source: str) -> Prepared | None:
@@ -228,20 +267,24 @@ def _assemble_rows(entries: list[Entry], source: str) -> Prepared | None:
     pieces = _gathered(entries)
     if pieces is None:
         return None
-    found = {key: values[0] if key == "article" else values for key, values in pieces.items()}
+    found = {
+        key: _joined(key, values) if key in _ARTICLES else values for key, values in pieces.items()
+    }
 
     def size(name: str, value: Any) -> int:
-        return len(value) if name == "article" else sum(len(p.rows.ids) for p in value)
+        if name in _ARTICLES:
+            return len(value) if value else 0
+        return sum(len(p.rows.ids) for p in value)
 
     made = _in_model_order(found, size)
-    if made is None or "article" not in made:
+    if made is None:
         return None
     if any(made[name] != [] for name in made if name not in found):
         return None  # a default other than no records: this path does not know it
     if _rows_wrong(made):
         return None
     collections = {key: [p.rows for p in made[key]] for key in KINDS if key in made}
-    return Prepared(made["article"], REFERENCES, KINDS, collections, source)
+    return Prepared(articles.listed(made), REFERENCES, KINDS, collections, source)
 
 
 def _rows_wrong(made: dict[str, Any]) -> bool:

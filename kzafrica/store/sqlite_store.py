@@ -13,11 +13,10 @@ its user (see :mod:`kzafrica.store.cache`).
 
 Tables (``kz_`` marks the query path's own; a dump adds browsing tables beside them):
 
-- ``kz_meta``: one row, the store's format, key, record kinds, reference fields and article.
+- ``kz_meta``: one row, the store's format, key, record kinds, reference fields and articles.
 - ``kz_collections``: per collection, its record ids in file order.
-- ``kz_records``: per record, its collection, its source article and its fields as JSON.
-  Records of several articles fit in one file: the ``article`` column says which one a
-  record cites.
+- ``kz_records``: per record, its collection, the file's first article and its fields as
+  JSON (the fields' ``evidence_at`` says which article each excerpt is from).
 - ``kz_links``: per record that something refers to (its ``linked`` flag), the ids of the
   records that refer to it (``referrers``) and, for a country, that mention it
   (``mentions``), each by collection; apart from the record, so that reading a record
@@ -39,7 +38,7 @@ try:  # the builtin BLAKE2: importing hashlib would also load OpenSSL, a few ms 
 except ImportError:  # pragma: no cover - every CPython has _blake2; other Pythons may not
     from hashlib import blake2b
 
-FORMAT = 1
+FORMAT = 2  # 2: `articles` (a list) in kz_meta, each evidence_at names its article
 
 SCHEMA = """
 CREATE TABLE kz_meta (
@@ -119,13 +118,13 @@ class Batch(NamedTuple):
 
 
 class Prepared(NamedTuple):
-    """Validated facts ready to write: the article, and every collection in batches."""
+    """Validated facts ready to write: the articles, and every collection in batches."""
 
-    article: dict[str, Any]
+    articles: list[dict[str, Any]]
     references: dict[str, dict[str, str]]
     kinds: dict[str, str]
     collections: dict[str, list[Batch]]  # in the order of ``kinds``
-    source: str  # the source article's file name, recorded on every record
+    source: str  # the file's first article's id, recorded on every record
 
 
 def batch_of_records(
@@ -158,24 +157,29 @@ def batch_of_json(
 
 
 def prepare(dataset: Dataset, article: str = "") -> Prepared:
-    """``dataset`` ready to write; ``article`` names the source article (by default, the
-    one its ``article.source`` names)."""
-    source = article or str(dataset.facts["article"].get("source", ""))
+    """``dataset`` ready to write; ``article`` is recorded on every record (by default,
+    the id of its first article)."""
+    source = article or first_article(dataset.facts["articles"])
     collections = {
         key: [batch_of_records(key, dataset.facts[key], source, dataset.references.get(key, {}))]
         for key in dataset.kinds
         if key in dataset.facts
     }
     return Prepared(
-        dataset.facts["article"], dataset.references, dataset.kinds, collections, source
+        dataset.facts["articles"], dataset.references, dataset.kinds, collections, source
     )
+
+
+def first_article(articles: list[dict[str, Any]]) -> str:
+    """The id of the first of validated ``articles``: the one plain excerpts are from."""
+    return str(articles[0]["id"]) if articles else ""
 
 
 def write(conn: sqlite3.Connection, facts: Dataset | Prepared, key: str, article: str = "") -> None:
     """Create the query path's tables in ``conn`` and fill them from ``facts``.
 
     ``key`` says what the store was made from (see :mod:`kzafrica.store.cache`); ``article`` is
-    the source article's file name, recorded on every record (for a Dataset; Prepared
+    the id of the file's first article, recorded on every record (for a Dataset; Prepared
     facts carry theirs). The caller commits.
     """
     ready = facts if isinstance(facts, Prepared) else prepare(facts, article)
@@ -185,7 +189,7 @@ def write(conn: sqlite3.Connection, facts: Dataset | Prepared, key: str, article
     source = ready.source
     meta = compact_json(
         {
-            "article": ready.article,
+            "articles": ready.articles,
             "kinds": ready.kinds,
             "references": ready.references,
             "collections": list(ready.collections),

@@ -56,17 +56,18 @@ class StoredFacts(FactBase):
         if not isinstance(body, str) or stamp != digest(str(fmt), str(stored_key), body):
             raise StoreCorrupt("meta row does not match its digest")
         meta = _load(body, dict)
-        article, kinds = meta.get("article"), meta.get("kinds")
+        articles, kinds = meta.get("articles"), meta.get("kinds")
         references, collections = meta.get("references"), meta.get("collections")
         if not (
-            isinstance(article, dict)
+            isinstance(articles, list)
+            and all(isinstance(a, dict) and isinstance(a.get("id"), str) for a in articles)
             and isinstance(kinds, dict)
             and isinstance(references, dict)
             and isinstance(collections, list)
         ):
             raise StoreCorrupt("meta row has the wrong shape")
         self.source = source
-        self.article = article
+        self.articles = articles
         self.kinds = kinds
         self.references = references
         self.collections = collections
