@@ -143,7 +143,7 @@ def rows(file: str, data: bytes) -> Prepared | None:
                 return None
             entries += [e for e in heads[number] if e[0] in _ARTICLES]
             entries += made
-        prepared = _assemble_rows(entries, source)
+        prepared = _assemble_rows(entries, source, locator.listed)
         if len(data) >= _FREEZE:
             gc.freeze()  # as in check: out of the collector's sight for the rest of the run
     return prepared
@@ -179,8 +179,10 @@ def _locator(heads: dict[int, list[Entry]], file: str) -> excerpts.Locator | Non
         return None
     locator = excerpts.Locator(listed, file)
     for article in listed:
-        if locator.spans(article["evidence"], None, article["id"]) is None:
+        found = locator.spans(article["evidence"], None, article["id"])
+        if found is None:
             return None
+        article["evidence_at"] = found
     return locator
 
 
@@ -261,9 +263,11 @@ def _body(record: Any, evidence: list[Any]) -> str | None:
     return body if body.endswith("}") and len(body) >= 3 else None
 
 
-def _assemble_rows(entries: list[Entry], source: str) -> Prepared | None:
+def _assemble_rows(
+    entries: list[Entry], source: str, listed: list[dict[str, Any]]
+) -> Prepared | None:
     """:func:`_assemble` and :func:`references_wrong` for entries made by :func:`_as_rows`:
-    a collection is its list of :class:`_Part` s."""
+    a collection is its list of :class:`_Part` s; ``listed``: the articles, located."""
     pieces = _gathered(entries)
     if pieces is None:
         return None
@@ -279,12 +283,12 @@ def _assemble_rows(entries: list[Entry], source: str) -> Prepared | None:
     made = _in_model_order(found, size)
     if made is None:
         return None
-    if any(made[name] != [] for name in made if name not in found):
+    if any(made[name] not in ([], None) for name in made if name not in found):
         return None  # a default other than no records: this path does not know it
     if _rows_wrong(made):
         return None
     collections = {key: [p.rows for p in made[key]] for key in KINDS if key in made}
-    return Prepared(articles.listed(made), REFERENCES, KINDS, collections, source)
+    return Prepared(listed, REFERENCES, KINDS, collections, source)
 
 
 def _rows_wrong(made: dict[str, Any]) -> bool:
