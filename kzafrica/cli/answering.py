@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import typer
 
+from kzafrica.answers import query
 from kzafrica.cli import streams
 from kzafrica.factfile.errors import DataError, UsageError
-from kzafrica.answers import query
 from kzafrica.output import render, views
 from kzafrica.output.render import Result
 from kzafrica.store import access

@@ -20,7 +20,7 @@ from kzafrica.factfile.errors import DataError, UsageError, visible
 from kzafrica.output import render, views
 from kzafrica.output.render import Result
 from kzafrica.store import access
-from kzafrica.store.factbase import FactBase, Record
+from kzafrica.store.factbase import FactBase
 
 if TYPE_CHECKING:
     from kzafrica.factfile.excerpts import Span

@@ -179,10 +179,10 @@ def _locator(heads: dict[int, list[Entry]], file: str) -> excerpts.Locator | Non
         return None
     locator = excerpts.Locator(listed, file)
     for article in listed:
-        found = locator.spans(article["evidence"], None, article["id"])
-        if found is None:
+        spans = locator.spans(article["evidence"], None, article["id"])
+        if spans is None:
             return None
-        article["evidence_at"] = found
+        article["evidence_at"] = spans
     return locator
 
 
