@@ -144,6 +144,11 @@ Evidence = Annotated[
 ]
 
 
+def words(excerpt: str | Cited) -> str:
+    """The words of an excerpt, of either form."""
+    return excerpt if isinstance(excerpt, str) else excerpt.excerpt
+
+
 class BaseRecord(Strict):
     """Fields every record has."""
 
@@ -473,7 +478,7 @@ class Said(BaseRecord):
 
     @model_validator(mode="after")
     def _text_in_evidence(self) -> Said:
-        if not any(self.text in excerpt for excerpt in self.evidence):
+        if not any(self.text in words(excerpt) for excerpt in self.evidence):
             raise ValueError("`text` must occur verbatim in one of the `evidence` excerpts")
         return self
 

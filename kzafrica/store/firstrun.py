@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from kzafrica.factfile import articles, blockyaml, excerpts, references
 from kzafrica.factfile.blockyaml import Piece
 from kzafrica.factfile.dataset import Dataset
-from kzafrica.factfile.models import KINDS, REFERENCES, FactsFile
+from kzafrica.factfile.models import KINDS, REFERENCES, FactsFile, article_problems
 from kzafrica.factfile.references import DERIVED, derived_from, referred
 from kzafrica.store import sqlite_store
 from kzafrica.store.sqlite_store import Batch, Prepared
@@ -84,7 +84,7 @@ def check(file: str, data: bytes) -> Dataset | None:
         if found is None:
             return None
         facts = _assemble([entry for entries in found for entry in entries])
-        if facts is None or references_wrong(facts):
+        if facts is None or references_wrong(facts) or _articles_wrong(facts):
             return None
         # Every excerpt must be the article's, and evidence_at says where, as on the
         # reference path; an excerpt that is not goes that way to be reported.
@@ -400,6 +400,16 @@ def references_wrong(facts: dict[str, Any]) -> bool:
     except KeyError:  # a collection or a record without a field: never after validation
         return True
     return references.any_wrong(ids, named, REFERENCES, KINDS, derived)
+
+
+def _articles_wrong(facts: dict[str, Any]) -> bool:
+    """Whether :func:`kzafrica.factfile.models.article_problems` finds anything in validated
+    facts (the fast path validates pieces, not the whole file's model)."""
+    listed = facts.get("articles") or facts.get("article")
+    records = ((key, n, r) for key in REFERENCES for n, r in enumerate(facts.get(key, [])))
+    return bool(article_problems(listed, records)) or bool(
+        facts.get("articles") and facts.get("article")
+    )
 
 
 def _named(records: list[dict[str, Any]], field: str) -> set[str]:
