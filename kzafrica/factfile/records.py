@@ -170,7 +170,7 @@ class BaseRecord(Strict):
         " where it comes from and why; every other value is stated by the evidence.",
     )
     disagrees_with: list[Id] = Field(
-        default=[],
+        default_factory=list,  # (a factory: a default list is deep-copied for every record)
         description="Records of the same kind, from other articles, that give a different"
         " value for the same thing; both stand, and answers show them side by side.",
     )
