@@ -10,7 +10,7 @@ unknown fields.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -19,7 +19,9 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    SerializationInfo,
     Tag,
+    model_serializer,
     model_validator,
 )
 
@@ -128,6 +130,18 @@ class Cited(Strict):
 
     article: Id = Field(description="The id of the article the excerpt is from.")
     excerpt: Excerpt = Field(description="Its words, verbatim.")
+
+    @model_serializer(mode="wrap")
+    def _words_where_asked(self, written: Any, info: SerializationInfo) -> Any:
+        # The fast first run writes a record's JSON as validation leaves it, the words
+        # alone (kzafrica.store.firstrun): it asks with the context WORDS_ONLY.
+        if info.context is WORDS_ONLY:
+            return self.excerpt
+        return written(self)
+
+
+# The serialization context in which an excerpt of a named article is its words alone.
+WORDS_ONLY: dict[str, bool] = {"words": True}
 
 
 def _evidence_form(value: object) -> str:

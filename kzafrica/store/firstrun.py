@@ -28,6 +28,7 @@ from kzafrica.factfile import articles, blockyaml, excerpts, references
 from kzafrica.factfile.blockyaml import Piece
 from kzafrica.factfile.dataset import Dataset
 from kzafrica.factfile.models import KINDS, REFERENCES, FactsFile, article_problems
+from kzafrica.factfile.records import WORDS_ONLY
 from kzafrica.factfile.references import DERIVED, derived_from, referred
 from kzafrica.store import sqlite_store
 from kzafrica.store.mutual import mutual
@@ -260,11 +261,8 @@ def _body(record: Any, evidence: list[Any]) -> str | None:
     serializer = record.__pydantic_serializer__
     if all(type(item) is str for item in evidence):
         body: str = serializer.to_json(record).decode("utf-8")
-    else:  # `id` comes first, then `evidence`: the rest as pydantic writes it
-        rest = serializer.to_json(record, exclude={"id", "evidence"}).decode("utf-8")
-        words = [articles.words(item) for item in evidence]
-        head = f'{{"id":{sqlite_store.compact_json(record.id)},"evidence":'
-        body = head + sqlite_store.compact_json(words) + ("," + rest[1:] if rest != "{}" else "}")
+    else:
+        body = serializer.to_json(record, context=WORDS_ONLY).decode("utf-8")
     return body if body.endswith("}") and len(body) >= 3 else None
 
 
