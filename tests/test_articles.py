@@ -9,7 +9,10 @@ reports Kagame's 2025 visit again and gives another figure for trade in 2024.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -343,3 +346,22 @@ def test_a_changed_article_beside_the_file_is_validated_again(tmp_path: Path) ->
     with pytest.raises(DataError) as caught:
         access.open_facts(str(path))
     assert any("not in the article" in p.message for p in caught.value.problems)
+
+
+def test_a_disagreement_mark_fits_its_column_on_an_ascii_terminal(two: Path) -> None:
+    # '≠' is '!=' in ASCII: measured as shown, not cut to '…' (seen while building this).
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "80", "LANG": "C"}
+    for name in ("KZAFRICA_DATA", "KZAFRICA_NO_CACHE", "NO_COLOR", "FORCE_COLOR"):
+        env.pop(name, None)
+    done = subprocess.run(
+        [sys.executable, "-m", "kzafrica", "--data", str(two), "trade"],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    shown = done.stdout.decode("ascii")
+    rows = [line for line in shown.splitlines() if "trade-2024" in line and "|" in line]
+    assert len(rows) == 2
+    assert all(" != " in row for row in rows)
+    assert "\\u" not in shown
