@@ -185,8 +185,8 @@ class BaseRecord(Strict):
     )
     disagrees_with: list[Id] = Field(
         default_factory=list,  # (a factory: a default list is deep-copied for every record)
-        description="Records of the same kind, from other articles, that give a different"
-        " value for the same thing; both stand, and answers show them side by side.",
+        description="The ids of records of the same kind, from other articles, that give a"
+        " different value for the same thing; both stand, and answers show them side by side.",
     )
 
     @model_validator(mode="after")
