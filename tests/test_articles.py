@@ -365,3 +365,22 @@ def test_a_disagreement_mark_fits_its_column_on_an_ascii_terminal(two: Path) -> 
     assert len(rows) == 2
     assert all(" != " in row for row in rows)
     assert "\\u" not in shown
+
+
+def test_a_date_completed_from_a_dateline_takes_its_own_articles_year(two: Path) -> None:
+    # "July 14" in the article of 2025-07-15 is 2025-07-14: the year of the article that
+    # says the day, whichever article that is.
+    months = "January February March April May June July August September October November"
+    months += " December"
+    years = {article["id"]: article["date"][:4] for article in kz(two, "articles")}
+    checked = 0
+    for record in kz(two, "events"):
+        date = record.get("date") or ""
+        if len(date) != 10 or record["approximate"]:
+            continue
+        day = f"{months.split()[int(date[5:7]) - 1]} {int(date[8:10])}"
+        for excerpt, at in zip(record["evidence"], record["evidence_at"], strict=True):
+            if day in excerpt and date[:4] not in excerpt:
+                assert date[:4] == years[at["article"]], record["id"]
+                checked += at["article"] == FICTIONAL_ID
+    assert checked >= 1
