@@ -376,7 +376,7 @@ def test_a_date_completed_from_a_dateline_takes_its_own_articles_year(two: Path)
     checked = 0
     for record in kz(two, "events"):
         date = record.get("date") or ""
-        if len(date) != 10 or record["approximate"]:
+        if len(date) != 10 or record.get("approximate"):
             continue
         day = f"{months.split()[int(date[5:7]) - 1]} {int(date[8:10])}"
         for excerpt, at in zip(record["evidence"], record["evidence_at"], strict=True):
