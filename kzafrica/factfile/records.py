@@ -1,21 +1,16 @@
-"""The record kinds of facts.yaml: one Pydantic model per kind, and the checks of one value.
+"""The record kinds of facts.yaml: one Pydantic model per kind, and the articles.
 
-Every record has a readable ``id`` and ``evidence`` (verbatim excerpts of the article).
-References between records are ids, typed with :class:`Ref` so that validation can
-reject unknown ids and ids of the wrong kind (:mod:`kzafrica.factfile.models` checks them
-across the file). Models are strict (no coercion of wrong types), frozen, and reject
-unknown fields.
+Every record has a readable ``id`` and ``evidence`` (verbatim excerpts of the articles).
+The values they are made of, and their checks, are in :mod:`kzafrica.factfile.values`.
+Models are strict (no coercion of wrong types), frozen, and reject unknown fields.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
-    AfterValidator,
     BaseModel,
-    BeforeValidator,
     ConfigDict,
     Discriminator,
     Field,
@@ -26,78 +21,20 @@ from pydantic import (
 )
 
 from kzafrica.factfile import dates
-from kzafrica.factfile.errors import first_unsafe
 from kzafrica.factfile.references import FROM_NAME
 from kzafrica.factfile.status import Status as Status  # records.Status, the one definition
-
-
-@dataclass(frozen=True)
-class Ref:
-    """Marks a field whose value is the id of a record of ``kind``."""
-
-    kind: str
-
-
-# Values already found valid: a big file repeats the same excerpts, labels and dates many
-# times, and each check is pure. Bounded (at most 20,000 values of up to 1,000 characters),
-# so that a file of all-different values costs only the checks.
-_SAFE: set[str] = set()
-_DATES: set[str] = set()
-_REMEMBER = 20_000
-
-
-def _safe_text(value: str) -> str:
-    if value in _SAFE:
-        return value
-    _check_text(value)
-    if len(_SAFE) < _REMEMBER and len(value) <= 1000:
-        _SAFE.add(value)
-    return value
-
-
-def _check_text(value: str) -> None:
-    bad = first_unsafe(value)
-    if bad and (bad < "\x20" or "\x7f" <= bad <= "\x9f"):
-        raise ValueError(
-            f"contains the control character U+{ord(bad):04X};"
-            " write plain text (whitespace other than spaces is not allowed)"
-        )
-    if bad:
-        raise ValueError(
-            f"contains U+{ord(bad):04X}, a character that cannot be seen (format, private-use,"
-            " unassigned or default-ignorable); remove it"
-        )
-    if not value.strip():
-        raise ValueError("is empty or only whitespace")
-    if value != value.strip():
-        raise ValueError("has leading or trailing whitespace")
-
-
-def _check_date(value: str) -> str:
-    if value not in _DATES:
-        dates.span(value)  # raises DateError, a ValueError, with a clear message
-        if len(_DATES) < _REMEMBER:
-            _DATES.add(value)
-    return value
-
-
-def _year_as_text(value: object) -> object:
-    # An unquoted year (`date: 2015`) arrives from YAML as an int; it means the same date.
-    if isinstance(value, int) and not isinstance(value, bool) and 1000 <= value <= 9999:
-        return str(value)
-    return value
-
-
-Text = Annotated[str, AfterValidator(_safe_text)]
-Id = Annotated[str, Field(pattern=r"^[a-z0-9]+(-[a-z0-9]+)*$", max_length=80)]
-Date = Annotated[str, BeforeValidator(_year_as_text), AfterValidator(_check_date)]
-Excerpt = Annotated[str, AfterValidator(_safe_text)]
-
-CountryRef = Annotated[Id, Ref("country")]
-PlaceRef = Annotated[Id, Ref("place")]
-PersonRef = Annotated[Id, Ref("person")]
-OrgRef = Annotated[Id, Ref("organization")]
-EventRef = Annotated[Id, Ref("event")]
+from kzafrica.factfile.values import (
+    CountryRef,
+    Date,
+    EventRef,
+    Excerpt,
+    Id,
+    OrgRef,
+    PersonRef,
+    PlaceRef,
+    Text,
+)
+from kzafrica.factfile.values import Ref as Ref  # records.Ref, as the models module reads it
 
 
 class Strict(BaseModel):

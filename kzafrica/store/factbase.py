@@ -135,7 +135,7 @@ class FactBase:
             self._order = {a["id"]: (n, a["date"]) for n, a in enumerate(self.articles)}
         order = self._order
         cited = {at.get("article") for at in record.get("evidence_at", ())}
-        found = sorted((order[i] + (i,) for i in cited if i in order))
+        found = sorted(order[i] + (i,) for i in cited if i in order)
         return [{"id": i, "date": date} for _, date, i in found]
 
     def kind(self, key: str) -> str:
