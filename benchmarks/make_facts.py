@@ -1,6 +1,7 @@
 """Generate a synthetic but valid kzafrica fact file of about N records, for speed tests.
 
     python benchmarks/make_facts.py --records 10000 -o facts-10k.yaml
+    python benchmarks/make_facts.py --records 100000 --articles 1000 -o big/facts.yaml
 
 The records are made up, but they follow every rule of ``kzafrica.factfile.models.FactsFile`` and
 of validation: every collection is present, ids are unique, references point at records
@@ -10,6 +11,11 @@ are the article's quotes, in the sentence that holds them. Most records are visi
 spread over 54 African countries and Kazakhstan (``--country Rwanda`` finds some). The
 output is deterministic for a given ``--seed`` and has no YAML anchors, aliases or tags,
 so the project's strict loader accepts it.
+
+With ``--articles M`` above 1 the records are spread over M synthetic articles whose texts
+(the sentences their records cite) are written to ``sources/`` beside the output file, and
+listed in ``articles``: see synthetic_articles.py. With 1 (the default) the one article is
+the shipped one, in the single ``article`` form.
 """
 
 from __future__ import annotations
@@ -29,6 +35,7 @@ import yaml
 from kzafrica.factfile import excerpts
 
 Rec = dict[str, Any]
+HERE = Path(__file__).resolve().parent
 
 try:
     from yaml import CSafeDumper as _FastDumper  # libyaml emitter: about 10x faster
@@ -78,45 +85,20 @@ SHARES: dict[str, float] = {
     "statements": 0.015,
 }
 
-FIRST = [
-    "Amina",
-    "Kwame",
-    "Fatou",
-    "Jean",
-    "Aisha",
-    "Moussa",
-    "Grace",
-    "Ibrahim",
-    "Thandiwe",
-    "Samuel",
-    "Nadia",
-    "Oumar",
-]
-LAST = [
-    "Diallo",
-    "Mensah",
-    "Okafor",
-    "Traoré",
-    "Mwangi",
-    "Banda",
-    "Ndlovu",
-    "Keita",
-    "Haile",
-    "Sow",
-    "Abebe",
-    "Nkosi",
-]
+# Names to combine; written compactly (one per line they would fill a screen).
+# fmt: off
+FIRST = ["Amina", "Kwame", "Fatou", "Jean", "Aisha", "Moussa", "Grace", "Ibrahim", "Thandiwe",
+         "Samuel", "Nadia", "Oumar"]
+LAST = ["Diallo", "Mensah", "Okafor", "Traoré", "Mwangi", "Banda", "Ndlovu", "Keita", "Haile",
+        "Sow", "Abebe", "Nkosi"]
 KZ_FIRST = ["Aibek", "Murat", "Dana", "Yerlan", "Aigerim", "Askar", "Saule", "Nurlan"]
-KZ_LAST = [
-    "Nurtleu",
-    "Smadiyarov",
-    "Zhaksybekov",
-    "Abenova",
-    "Tokayev",
-    "Sultanov",
-    "Bekova",
-    "Omarov",
-]
+KZ_LAST = ["Nurtleu", "Smadiyarov", "Zhaksybekov", "Abenova", "Tokayev", "Sultanov", "Bekova",
+           "Omarov"]
+SYLLABLES = ["ka", "ni", "bo", "la", "mu", "se", "ro", "ta", "ga", "di", "we", "ya", "zu", "me",
+             "ko"]
+GOODS = ["wheat flour", "sunflower oil", "fertilizers", "steel", "cotton", "cocoa", "coffee",
+         "copper ore"]
+# fmt: on
 # (role template, level)
 ROLES: list[tuple[str, str]] = [
     ("President of {c}", "head of state"),
@@ -135,33 +117,6 @@ ORG_TEMPLATES: list[tuple[str, str | None]] = [
     ("Mining Board of {c}", None),
     ("National Development Fund of {c}", "fund"),
     ("{c} Business Forum", "forum"),
-]
-SYLLABLES = [
-    "ka",
-    "ni",
-    "bo",
-    "la",
-    "mu",
-    "se",
-    "ro",
-    "ta",
-    "ga",
-    "di",
-    "we",
-    "ya",
-    "zu",
-    "me",
-    "ko",
-]
-GOODS = [
-    "wheat flour",
-    "sunflower oil",
-    "fertilizers",
-    "steel",
-    "cotton",
-    "cocoa",
-    "coffee",
-    "copper ore",
 ]
 AREAS = ["trade", "technology", "agriculture", "critical minerals", "education", "health", "energy"]
 # Evidence must be the article's words: its sentences, and quotes found in them.
@@ -457,23 +412,54 @@ def build(records: int, seed: int = 1) -> Rec:
     return {"article": article} | {key: b.data[key] for key in ORDER}
 
 
+def build_many(records: int, seed: int, articles: int) -> tuple[Rec, dict[str, str]]:
+    """The fact file with its records spread over ``articles`` synthetic articles, and the
+    articles' texts by file name (for ``sources/``)."""
+    data = build(records, seed)
+    del data["article"]
+    if str(HERE) not in sys.path:  # also when this file is loaded by path, not run
+        sys.path.insert(0, str(HERE))
+    from synthetic_articles import spread
+
+    cities = KZ_CITIES + [capital for _name, _code, _code3, capital, _aliases in AFRICA]
+    entries, texts = spread(data, articles, SENTENCES, cities, seed)
+    return {"articles": entries} | data, texts
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0] if __doc__ else None)
     parser.add_argument("--records", type=int, default=1000, help="about how many records")
     parser.add_argument("-o", "--output", type=Path, required=True, help="YAML file to write")
     parser.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
+    parser.add_argument(
+        "--articles",
+        type=int,
+        default=1,
+        help="synthetic articles to spread the records over, their texts written to sources/"
+        " beside the output (default 1: the shipped article alone)",
+    )
     args = parser.parse_args(argv)
     if args.records < 1:
         parser.error("--records must be at least 1")
+    if args.articles < 1:
+        parser.error("--articles must be at least 1")
     start = time.perf_counter()
-    data = build(args.records, args.seed)
+    if args.articles == 1:
+        data = build(args.records, args.seed)
+    else:
+        data, texts = build_many(args.records, args.seed, args.articles)
+        sources = args.output.parent / "sources"
+        sources.mkdir(parents=True, exist_ok=True)
+        for name, text in texts.items():
+            (sources / name).write_text(text, encoding="utf-8")
     with args.output.open("w", encoding="utf-8") as out:
         gc.disable()  # dumping builds millions of nodes; collecting them halves the speed
         yaml.dump(data, out, Dumper=NoAliasDumper, sort_keys=False, allow_unicode=True)
         gc.enable()
-    total = sum(len(v) for k, v in data.items() if k != "article")
+    total = sum(len(v) for k, v in data.items() if k not in ("article", "articles"))
     elapsed = time.perf_counter() - start
-    print(f"wrote {total} records to {args.output} in {elapsed:.1f} s", file=sys.stderr)
+    cited = f" citing {args.articles} articles" if args.articles > 1 else ""
+    print(f"wrote {total} records{cited} to {args.output} in {elapsed:.1f} s", file=sys.stderr)
     return 0
 
 

@@ -6,16 +6,18 @@
     python benchmarks/startup.py --scale        # visits query on 1k/10k/100k-record files
     python benchmarks/startup.py --scale --sizes 1000 5000
     python benchmarks/startup.py --scale --first-runs 3   # more first runs (default 1)
+    python benchmarks/startup.py --scale --articles 1     # all records from the one article
 
 Start-up mode times whole commands as subprocesses, interleaved round-robin so that drift
 in machine load hits every command alike, and reports each median in milliseconds and as
 a multiple of the bare interpreter's median, against the goals below; also the JSON query
 as a multiple of Typer's own hello world, and the query's first run after installing (an
 empty cache every round). Scale mode writes synthetic fact files with make_facts.py into a
-temporary folder and the same records as JSON, then times, side by side, the first run of
-the visits query (an empty cache: it validates the file), the query with the cache warm,
-and jq answering the same question from the JSON, with peak memory, and prints the ratios
-to jq. Every timed run must exit 0.
+temporary folder, the records spread over one article per 100 records, at most
+``--articles`` (1,000 articles for 100,000 records), and the same records as JSON; then
+times, side by side, the first run of the visits query (an empty cache: it validates the
+file), the query with the cache warm, and jq answering the same question from the JSON,
+with peak memory, and prints the ratios to jq. Every timed run must exit 0.
 Output goes to /dev/null: the numbers include rendering but not a terminal's drawing.
 """
 
@@ -186,9 +188,12 @@ def measure(argv: list[str], env: dict[str, str]) -> tuple[float, float]:
     return elapsed, usage.ru_maxrss / (2**20 if sys.platform == "darwin" else 2**10)
 
 
-def scale(sizes: list[int], runs: int, env: dict[str, str], first_runs: int = 1) -> None:
+def scale(
+    sizes: list[int], runs: int, env: dict[str, str], first_runs: int = 1, articles: int = 1000
+) -> None:
     """The visits query on synthetic fact files of each size, first and warm runs, side by
-    side with jq answering the same question from the same records as JSON."""
+    side with jq answering the same question from the same records as JSON. The records of
+    a file are spread over one article per 100 records, at most ``articles``."""
     jq = shutil.which("jq")
     if jq is None or not hasattr(os, "wait4"):
         sys.exit("error: --scale needs jq on PATH and os.wait4 (Linux, macOS)")
@@ -201,12 +206,19 @@ def scale(sizes: list[int], runs: int, env: dict[str, str], first_runs: int = 1)
         env = env | {"XDG_CACHE_HOME": folder}
         env.pop("KZAFRICA_NO_CACHE", None)
         for size in sizes:
-            path = Path(folder) / f"facts-{size}.yaml"
+            # A folder of its own: the articles' texts are written to sources/ beside the file.
+            path = Path(folder) / str(size) / "facts.yaml"
+            path.parent.mkdir()
             as_json = path.with_suffix(".json")
+            cited = max(1, min(articles, size // 100))
             make = [sys.executable, str(HERE / "make_facts.py"), "--records", str(size)]
+            make += ["--articles", str(cited)]
             made = run_ms([*make, "-o", str(path)], env) / 1000
             run_ms([sys.executable, "-c", TO_JSON, str(path), str(as_json)], env)
-            print(f"  {size:,} records written in {made:.1f} s; timing...", flush=True)
+            print(
+                f"  {size:,} records from {cited:,} article(s) written in {made:.1f} s; timing...",
+                flush=True,
+            )
             argv = [*base, "--data", str(path), *SCALE_QUERY]
             jq_argv = [jq, f"{JQ_QUERY} | length", str(as_json)]
             first, first_mib = first_run(argv, env, first_runs)
@@ -257,9 +269,16 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument(
         "--sizes", type=int, nargs="+", default=[1000, 10_000, 100_000], help="records"
     )
+    parser.add_argument(
+        "--articles",
+        type=int,
+        default=1000,
+        help="with --scale, the most articles a file's records are spread over, one per 100"
+        " records (default 1000)",
+    )
     args = parser.parse_args(argv)
-    if args.runs < 1 or args.first_runs < 1:
-        parser.error("--runs and --first-runs must be at least 1")
+    if args.runs < 1 or args.first_runs < 1 or args.articles < 1:
+        parser.error("--runs, --first-runs and --articles must be at least 1")
     cpus = os.cpu_count()
     print(f"{platform.platform()}, Python {platform.python_version()}, {cpus} CPUs", flush=True)
     print(f"cache: {'off (KZAFRICA_NO_CACHE=1)' if args.cold else 'on'}")
@@ -267,7 +286,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"warning: {args.runs} rounds are too few for a stable median; use 15 or more")
     env = environment(args.cold)
     if args.scale:
-        scale(args.sizes, args.runs, env, args.first_runs)
+        scale(args.sizes, args.runs, env, args.first_runs, args.articles)
     else:
         startup(args.runs, env)
     return 0
