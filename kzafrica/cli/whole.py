@@ -173,10 +173,15 @@ def dump(
     from kzafrica.store import dump as dumping
 
     try:
-        dumping.outputs(file)  # a bad name is a usage error before any work
+        sqlite = len(dumping.outputs(file)) > 1  # a bad name is a usage error before any work
         dataset = access.load(ctx.ensure_object(State).data)
-        text = article_of(FactBase(dataset))
-        written = dumping.dump(dataset, text, file, force=force)
+        texts: dict[str, str] = {}
+        if sqlite:  # the articles' texts go into a database; a JSON file has the records
+            from kzafrica.answers import coverage
+
+            facts = FactBase(dataset)
+            texts = {i: coverage.article_text(facts, i) for i in facts.article_ids()}
+        written = dumping.dump(dataset, texts, file, force=force)
     except UsageError as exc:
         streams.fail(str(exc), streams.USAGE_ERROR)
     except dumping.WriteFailed as exc:  # a full disk, no permission: as for any output
