@@ -32,7 +32,7 @@ from typing import Any
 
 import yaml
 
-from kzafrica.factfile import excerpts
+from kzafrica.factfile import articles, excerpts
 
 Rec = dict[str, Any]
 HERE = Path(__file__).resolve().parent
@@ -120,7 +120,7 @@ ORG_TEMPLATES: list[tuple[str, str | None]] = [
 ]
 AREAS = ["trade", "technology", "agriculture", "critical minerals", "education", "health", "energy"]
 # Evidence must be the article's words: its sentences, and quotes found in them.
-ARTICLE = excerpts.shipped("article.txt") or ""
+ARTICLE = articles.text("article.txt", None) or ""
 SENTENCES = [ARTICLE[s.start : s.end] for s in excerpts.sentences(ARTICLE)]
 PHRASES = [
     "Our two countries are good friends and partners",

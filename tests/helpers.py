@@ -9,12 +9,12 @@ from kzafrica.store import access
 
 SHIPPED = access.packaged_facts().read_text(encoding="utf-8")
 
-# Every command that lists records, with arguments that give a non-empty answer (the
-# registry's samples).
+# Every command that lists records (not `articles`, a list of articles), with arguments
+# that give a non-empty answer (the registry's samples).
 LIST_COMMANDS: dict[str, list[str]] = {
     command.name: list(command.sample)
     for command in registry.COMMANDS
-    if command.answers == registry.LIST
+    if command.answers == registry.LIST and command.lists
 }
 
 

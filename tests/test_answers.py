@@ -446,7 +446,7 @@ def test_every_kind_has_a_list_command(command: str, collection: str) -> None:
 def test_every_collection_is_listed_by_some_command() -> None:
     listed = {i for command in LIST_COMMANDS if command != "search" for i in ids(command)}
     for key, records in FACTS.items():
-        if isinstance(records, list):
+        if isinstance(records, list) and key != "articles":
             assert {r["id"] for r in records} <= listed, key
 
 

@@ -27,6 +27,7 @@ TRADE_2024 = 783_000_000
 # Every query command, with arguments that exercise its filters and the store's indexes.
 # Every list command with its registry sample, then questions that narrow the answers.
 QUESTIONS: list[list[str]] = [[name, *args] for name, args in LIST_COMMANDS.items()] + [
+    ["articles"],
     ["visits", "--country", "Rwanda"],
     ["visits", "--country", "Kazakhstan", "--since", "2025"],
     ["visits", "--country", "Kenya"],
@@ -153,7 +154,7 @@ def test_an_edited_facts_yaml_is_validated_not_served_stale(
     assert len(entries(root)) == 1  # validated once, then served from the cache
     # and the change itself shows
     edited.write_text(SHIPPED.replace("dateline: Astana", "dateline: Almaty"), "utf-8")
-    assert access.open_facts(None).article["dateline"] == "Almaty"
+    assert access.open_facts(None).article()["dateline"] == "Almaty"
 
 
 # -- tampering ---------------------------------------------------------------------------
@@ -461,9 +462,9 @@ def test_an_invalid_file_is_never_cached(root: Path, copy: Path) -> None:
 
 
 def test_an_edited_file_gets_a_new_entry(root: Path, copy: Path) -> None:
-    assert access.open_facts(str(copy)).article["dateline"] == "Astana"
+    assert access.open_facts(str(copy)).article()["dateline"] == "Astana"
     copy.write_text(SHIPPED.replace("dateline: Astana", "dateline: Almaty"), "utf-8")
-    assert access.open_facts(str(copy)).article["dateline"] == "Almaty"
+    assert access.open_facts(str(copy)).article()["dateline"] == "Almaty"
     assert len(entries(root)) == 2
 
 

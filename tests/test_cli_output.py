@@ -209,9 +209,12 @@ def test_json_records_carry_what_a_script_needs(command: str) -> None:
         assert isinstance(record["id"], str)
         assert record["evidence"]
         assert all(isinstance(e, str) and e for e in record["evidence"])
-        # Beside each excerpt, where it is in the article: {start, end} offsets.
+        # Beside each excerpt, where it is: its article and {start, end} offsets into it.
         offsets = record.pop("evidence_at")
-        assert [sorted(at) for at in offsets] == [["end", "start"]] * len(record["evidence"])
+        keys = [["article", "end", "start"]] * len(record["evidence"])
+        assert [sorted(at) for at in offsets] == keys
+        # The articles it cites: here the one article, with its date.
+        assert record.pop("sources") == [{"id": "astana-2025-06-03", "date": "2025-06-03"}]
         fact = RAW[record["id"]]
         if "date" in fact:  # the date as the article gives it; a range has its end too
             assert record["date"] == fact["date"], record["id"]

@@ -28,9 +28,7 @@ def squash(text: str) -> str:
 
 
 def records(facts: dict[str, Any]) -> list[dict[str, Any]]:
-    return [facts["article"]] + [
-        r for key, value in facts.items() if key != "article" for r in value
-    ]
+    return [r for value in facts.values() for r in value]
 
 
 def test_every_excerpt_slices_back_from_its_offsets() -> None:
@@ -39,6 +37,7 @@ def test_every_excerpt_slices_back_from_its_offsets() -> None:
     for record in records(facts):
         assert len(record["evidence_at"]) == len(record["evidence"]), record.get("id")
         for excerpt, at in zip(record["evidence"], record["evidence_at"], strict=True):
+            assert at["article"] == "astana-2025-06-03"  # the one article
             assert 0 <= at["start"] < at["end"] <= len(ARTICLE)
             assert squash(ARTICLE[at["start"] : at["end"]]) == squash(excerpt)
             # The first occurrence: the excerpt is nowhere earlier.
@@ -114,7 +113,7 @@ def test_an_excerpt_not_in_the_article_fails_validation_at_its_line(tmp_path: Pa
     (problem,) = result.stderr.splitlines()
     assert re.fullmatch(
         rf"{re.escape(str(path))}:{line}:9: trade\.\d+\.evidence\.0: not in the article"
-        r" article\.txt; .* \(record 'trade-2024'\)",
+        r" astana-2025-06-03; .* \(record 'trade-2024'\)",
         problem,
     ), problem
     # The query commands refuse the file the same way.
@@ -149,13 +148,13 @@ def test_whitespace_differences_are_not_errors(tmp_path: Path) -> None:
 
 @pytest.mark.parametrize("source", ["other.txt", "../facts.yaml", "/etc/passwd", ".hidden"])
 def test_the_article_source_must_be_a_shipped_article(tmp_path: Path, source: str) -> None:
-    path = facts_file(tmp_path, ("  source: article.txt", f"  source: '{source}'"))
+    path = facts_file(tmp_path, ("    source: article.txt", f"    source: '{source}'"))
     with pytest.raises(DataError) as caught:
         access.validate(str(path), path.read_bytes())
     (problem,) = caught.value.problems
-    assert problem.path == ("article", "source")
-    assert problem.line == line_of(SHIPPED, "  source: article.txt")
-    assert "no shipped article" in problem.message
+    assert problem.path == ("articles", 0, "source")
+    assert problem.line == line_of(SHIPPED, "    source: article.txt")
+    assert "no article file named" in problem.message
     assert "article.txt" in problem.message  # the choices
 
 

@@ -174,7 +174,7 @@ def test_same_ids_and_order_for_records_split_across_pieces(mode: str) -> None:
     assert dataset is not None
     ids = [record["id"] for record in dataset.facts["visits"]]
     assert ids == [f"visit-{n}" for n in range(1, len(ids) + 1)]
-    assert list(dataset.facts) == ["article", *dataset.kinds]
+    assert list(dataset.facts) == ["articles", *dataset.kinds]
 
 
 # -- broken files: the same problems -------------------------------------------------
@@ -332,12 +332,17 @@ def test_shipped_file_with_one_line_changed(index: int, line: str) -> None:
 
 def test_problems_are_the_reference_problems() -> None:
     # A check of the comparison itself: problems compare by message, line, column, path.
-    text = SHIPPED.replace("  dateline: Astana", "  dateline: 7")
-    line = SHIPPED.split("\n").index("  dateline: Astana") + 1
+    text = SHIPPED.replace("    dateline: Astana", "    dateline: 7")
+    line = SHIPPED.split("\n").index("    dateline: Astana") + 1
     kind, problems = outcome(text)
     assert kind == "problems"
     assert [Problem(*p) for p in problems] == [
-        Problem("Input should be a valid string (got 7)", line, 3, ("article", "dateline"))
+        Problem(
+            "Input should be a valid string (got 7) (article 'astana-2025-06-03')",
+            line,
+            5,
+            ("articles", 0, "dateline"),
+        )
     ]
 
 

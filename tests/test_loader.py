@@ -36,20 +36,20 @@ from kzafrica.store import access
 def test_shipped_facts_load() -> None:
     dataset = access.load(None)
     assert dataset.source == str(access.packaged_facts())
-    assert set(dataset.facts) == {"article", *COLLECTIONS}
+    assert set(dataset.facts) == {"articles", *COLLECTIONS}
     assert dataset.kinds == KINDS
-    assert dataset.facts["article"]["date"] == "2025-06-03"
+    assert dataset.facts["articles"][0]["date"] == "2025-06-03"
     assert "kazakhstan" in [country["id"] for country in dataset.facts["countries"]]
-    assert sum(len(records) for key, records in dataset.facts.items() if key != "article") > 50
+    assert sum(len(records) for key, records in dataset.facts.items() if key != "articles") > 50
 
 
 def test_data_file_from_environment(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:
     copy = tmp_path / "copy.yaml"
-    copy.write_text(SHIPPED.replace("  dateline: Astana", "  dateline: Almaty"), "utf-8")
+    copy.write_text(SHIPPED.replace("    dateline: Astana", "    dateline: Almaty"), "utf-8")
     monkeypatch.setenv("KZAFRICA_DATA", str(copy))
     dataset = access.load(None)
     assert dataset.source == str(copy)
-    assert dataset.facts["article"]["dateline"] == "Almaty"
+    assert dataset.facts["articles"][0]["dateline"] == "Almaty"
 
 
 # -- files that cannot be read -------------------------------------------------------
@@ -180,10 +180,10 @@ def test_empty_document() -> None:
 
 
 def test_not_utf8_reports_bad_byte() -> None:
-    text, line = replace_line(SHIPPED, "  dateline: Astana", "  dateline: AstXana")
+    text, line = replace_line(SHIPPED, "    dateline: Astana", "    dateline: AstXana")
     data = text.encode("utf-8").replace(b"AstXana", b"Ast\xffana")
     problem = only_problem(data)
-    assert (problem.line, problem.column) == (line, column_of("  dateline: AstXana", "X"))
+    assert (problem.line, problem.column) == (line, column_of("    dateline: AstXana", "X"))
     assert "0xff" in problem.message
     assert "UTF-8" in problem.message
 
@@ -208,17 +208,17 @@ def test_bom_is_accepted(tmp_path: Path) -> None:
 
 
 def test_bom_keeps_line_numbers() -> None:
-    text, line = replace_line(SHIPPED, "  dateline: Astana", "  dateline: 12")
+    text, line = replace_line(SHIPPED, "    dateline: Astana", "    dateline: 12")
     problem = only_problem(b"\xef\xbb\xbf" + text.encode("utf-8"))
-    assert (problem.line, problem.column, problem.path) == (line, 3, ("article", "dateline"))
+    assert (problem.line, problem.column, problem.path) == (line, 5, ("articles", 0, "dateline"))
 
 
 # -- YAML structure ------------------------------------------------------------------
 
 
 def test_broken_yaml() -> None:
-    new = "  dateline: Astana: x"
-    text, line = replace_line(SHIPPED, "  dateline: Astana", new)
+    new = "    dateline: Astana: x"
+    text, line = replace_line(SHIPPED, "    dateline: Astana", new)
     problem = only_problem(text)
     assert "YAML syntax error" in problem.message
     assert (problem.line, problem.column) == (line, column_of(new, ": x"))
@@ -250,21 +250,21 @@ def test_unknown_top_level_key() -> None:
 
 
 def test_misspelt_field_reports_both_problems_in_order() -> None:
-    text, line = replace_line(SHIPPED, "  dateline: Astana", "  datelne: Astana")
-    article_line = SHIPPED.split("\n").index("article:") + 1
+    text, line = replace_line(SHIPPED, "    dateline: Astana", "    datelne: Astana")
+    article_line = SHIPPED.split("\n").index("  - id: astana-2025-06-03") + 1
     problems = problems_of(text)
     assert [(p.line, p.column, p.path) for p in problems] == [
-        (article_line, 1, ("article", "dateline")),  # missing: placed at `article:`
-        (line, 3, ("article", "datelne")),
+        (article_line, 5, ("articles", 0, "dateline")),  # missing: placed at the article
+        (line, 5, ("articles", 0, "datelne")),
     ]
     assert "required field is missing" in problems[0].message
     assert "unknown field" in problems[1].message
 
 
 def test_duplicate_key_reports_second() -> None:
-    text, line = replace_line(SHIPPED, "  dateline: Astana", "  date: '2025-06-03'")
+    text, line = replace_line(SHIPPED, "    dateline: Astana", "    date: '2025-06-03'")
     problem = only_problem(text)
-    assert (problem.line, problem.column, problem.path) == (line, 3, ("article",))
+    assert (problem.line, problem.column, problem.path) == (line, 5, ("articles", 0))
     assert "duplicate key 'date'" in problem.message
 
 
@@ -277,8 +277,8 @@ def test_duplicate_key_in_flow_mapping() -> None:
 
 def test_python_tag_does_not_run(tmp_path: Path) -> None:
     target = tmp_path / "pwned"
-    new = f"  dateline: !!python/object/apply:builtins.open ['{target}', 'w']"
-    text, line = replace_line(SHIPPED, "  dateline: Astana", new)
+    new = f"    dateline: !!python/object/apply:builtins.open ['{target}', 'w']"
+    text, line = replace_line(SHIPPED, "    dateline: Astana", new)
     # The payload is real: the unsafe loader would create the file.
     yaml.unsafe_load(new.strip()).popitem()[1].close()
     assert target.exists()
@@ -310,16 +310,16 @@ def test_tags_are_refused(text: str, column: int) -> None:
 
 def test_impossible_unquoted_date() -> None:
     # PyYAML's safe loader would raise ValueError building a datetime.date from this.
-    new = "  date: 2024-02-30"
-    text, line = replace_line(SHIPPED, "  date: '2025-06-03'", new)
+    new = "    date: 2024-02-30"
+    text, line = replace_line(SHIPPED, "    date: '2025-06-03'", new)
     problem = only_problem(text)
-    assert (problem.line, problem.column, problem.path) == (line, 3, ("article", "date"))
+    assert (problem.line, problem.column, problem.path) == (line, 5, ("articles", 0, "date"))
     assert "has no day 30" in problem.message
 
 
 def test_unquoted_date_stays_text() -> None:
-    text, _ = replace_line(SHIPPED, "  date: '2025-06-03'", "  date: 2025-06-03")
-    assert access.validate(FILE, text.encode()).facts["article"]["date"] == "2025-06-03"
+    text, _ = replace_line(SHIPPED, "    date: '2025-06-03'", "    date: 2025-06-03")
+    assert access.validate(FILE, text.encode()).facts["articles"][0]["date"] == "2025-06-03"
 
 
 BILLION_LAUGHS = """\
@@ -358,7 +358,7 @@ def test_two_documents() -> None:
 
 
 def test_tab_indentation() -> None:
-    text, line = replace_line(SHIPPED, "  dateline: Astana", "\tdateline: Astana")
+    text, line = replace_line(SHIPPED, "    dateline: Astana", "\tdateline: Astana")
     problem = only_problem(text)
     assert "YAML syntax error" in problem.message
     assert (problem.line, problem.column) == (line, 1)
@@ -403,9 +403,9 @@ def test_keys_must_be_text(key: str, shown: str) -> None:
 
 def test_huge_integer() -> None:
     # int() refuses more than 4300 digits with ValueError; that must not escape.
-    text, line = replace_line(SHIPPED, "  dateline: Astana", "  dateline: " + "9" * 5000)
+    text, line = replace_line(SHIPPED, "    dateline: Astana", "    dateline: " + "9" * 5000)
     problem = only_problem(text)
-    assert (problem.line, problem.column) == (line, 13)
+    assert (problem.line, problem.column) == (line, 15)
     assert "number" in problem.message
 
 
@@ -414,7 +414,7 @@ def test_huge_integer() -> None:
 )
 def test_raw_control_character_in_file(raw: str, codepoint: str) -> None:
     # The YAML reader refuses these before parsing; it must still say where.
-    text, line = replace_line(SHIPPED, "  dateline: Astana", f"  dateline: Asténa{raw}")
+    text, line = replace_line(SHIPPED, "    dateline: Astana", f"    dateline: Asténa{raw}")
     problem = only_problem(text)
-    assert (problem.line, problem.column) == (line, len("  dateline: Asténa") + 1)
+    assert (problem.line, problem.column) == (line, len("    dateline: Asténa") + 1)
     assert codepoint in problem.message

@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from kzafrica.cli import app
-from kzafrica.factfile import dates, models, records
+from kzafrica.factfile import dates, models, records, validation
 
 
 def base() -> dict[str, Any]:
@@ -61,7 +61,7 @@ def errors(data: dict[str, Any]) -> list[tuple[tuple[Any, ...], str]]:
     try:
         models.FactsFile.model_validate(data)
     except ValidationError as exc:
-        return [(tuple(e["loc"]), e["msg"]) for e in exc.errors()]
+        return [(validation.location(e["loc"]), e["msg"]) for e in exc.errors()]
     except models.ReferenceProblems as exc:
         return [(tuple(loc), msg) for loc, msg in exc.problems]
     return []

@@ -81,7 +81,9 @@ def test_every_command_is_complete(command: registry.Command) -> None:
     assert any(e.startswith(f"kzafrica {command.name}") for e in command.examples), where
     assert command.answers in (registry.LIST, registry.OBJECT, registry.OWN), where
     if command.function is None:
-        assert command.lists, f"{where}: a list without a function needs its collections"
+        assert command.lists or command.question, (
+            f"{where}: a list without a function needs its collections or its question"
+        )
     if command.answers != registry.OWN:  # it takes --fields: say what they are
         assert command.lists or command.fields, f"{where}: give lists or fields (for --fields)"
     unknown = set(command.lists) - set(COLLECTIONS) - MANY

@@ -187,7 +187,7 @@ def test_a_record_mentions_countries_one_step_away_and_no_further() -> None:
         return {"id": i, "name": i.upper(), "code": i.upper(), "evidence": ["x"]}
 
     facts: dict[str, Any] = {
-        "article": {"source": "article.txt"},
+        "articles": [{"id": "a", "source": "article.txt"}],
         "countries": [country("rw"), country("ke"), country("kz")],
         "people": [{"id": "pk", "name": "P", "country": "rw", "evidence": ["x"]}],
         "organizations": [

@@ -101,7 +101,9 @@ def test_each_part_of_the_key_is_checked_and_named(
 ) -> None:
     real = cache.context(False)
     monkeypatch.setattr(
-        cache, "context", lambda libraries=True: {**real, part: real[part] + "-changed"}
+        cache,
+        "context",
+        lambda libraries=True, facts_file=None: {**real, part: real[part] + "-changed"},
     )
     notes: list[str] = []
     facts = access.open_facts(None, notes)

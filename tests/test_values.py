@@ -40,9 +40,9 @@ def test_number_where_a_name_goes() -> None:
 
 
 def test_list_where_a_date_goes() -> None:
-    text, line = replace_line(SHIPPED, "  date: '2025-06-03'", "  date: [2025, 6, 3]")
+    text, line = replace_line(SHIPPED, "    date: '2025-06-03'", "    date: [2025, 6, 3]")
     problem = only_problem(text)
-    assert (problem.line, problem.column, problem.path) == (line, 3, ("article", "date"))
+    assert (problem.line, problem.column, problem.path) == (line, 5, ("articles", 0, "date"))
     assert "valid string" in problem.message
 
 
@@ -210,9 +210,9 @@ def test_blank_evidence(excerpt: str, words: str) -> None:
     ],
 )
 def test_control_characters_in_text(value: str, codepoint: str) -> None:
-    text, line = replace_line(SHIPPED, "  dateline: Astana", f"  dateline: {value}")
+    text, line = replace_line(SHIPPED, "    dateline: Astana", f"    dateline: {value}")
     problem = only_problem(text)
-    assert (problem.line, problem.column, problem.path) == (line, 3, ("article", "dateline"))
+    assert (problem.line, problem.column, problem.path) == (line, 5, ("articles", 0, "dateline"))
     assert codepoint in problem.message
     assert all(ord(ch) >= 0x20 and not 0x7F <= ord(ch) <= 0x9F for ch in problem.message)
     assert "\u202e" not in problem.message

@@ -54,10 +54,7 @@ def marks(facts: FactBase, article_id: str) -> list[Span]:
 
 def citations(facts: FactBase, article_id: str) -> list[tuple[str, Span]]:
     """(record id, span) for every excerpt of every record that is of one article."""
-    out = []
-    for _, record in facts.all():
-        out += [(record["id"], span) for span in excerpts.spans_of(record, article_id)]
-    return out
+    return cited_spans(facts).get(article_id, [])
 
 
 def sentences(facts: FactBase, text: str, article_id: str) -> list[Sentence]:
@@ -72,13 +69,55 @@ def sentences(facts: FactBase, text: str, article_id: str) -> list[Sentence]:
     return out
 
 
-def coverage_line(found: list[Sentence]) -> str:
-    """How many sentences some record cites, in one line."""
+def cited_spans(facts: FactBase) -> dict[str, list[tuple[str, Span]]]:
+    """(record id, span) of every excerpt of every record, by article: one pass."""
+    out: dict[str, list[tuple[str, Span]]] = {i: [] for i in facts.article_ids()}
+    for _, record in facts.all():
+        for at in record.get("evidence_at", ()):
+            out.setdefault(str(at.get("article")), []).append(
+                (record["id"], Span(at["start"], at["end"]))
+            )
+    return out
+
+
+def article_rows(facts: FactBase) -> list[Record]:
+    """Every article: id, number (its place in the list, as tables give it), title, date,
+    dateline, source, how many records cite it, and how many of its sentences some record
+    cites, of how many."""
+    spans = cited_spans(facts)
+    out = []
+    for number, article in enumerate(facts.articles, 1):
+        cited = spans.get(article["id"], [])
+        text = articles.text(article.get("source"), facts.source)
+        found = [] if text is None else excerpts.sentences(text)
+        covered = sum(1 for s in found if any(at.overlaps(s) for _, at in cited))
+        out.append(
+            {
+                "id": article["id"],
+                "number": number,
+                "title": article.get("title"),
+                "date": article["date"],
+                "dateline": article["dateline"],
+                "source": article["source"],
+                "records": len({record_id for record_id, _ in cited}),
+                "sentences_cited": covered,
+                "sentences": len(found),
+            }
+        )
+    return out
+
+
+def coverage_line(found: list[Sentence], article_id: str | None = None) -> str:
+    """How many sentences some record cites, in one line (``article_id``: the article's
+    id, where the fact base has several)."""
     cited = sum(1 for s in found if s.cited_by)
     total = len(found)
     share = f" ({100 * cited // total}%)" if total else ""
     rest = total - cited
-    hint = f"; kzafrica article --uncited lists the other {rest}" if rest else ""
+    command = (
+        f"kzafrica article {article_id} --uncited" if article_id else "kzafrica article --uncited"
+    )
+    hint = f"; {command} lists the other {rest}" if rest else ""
     return f"Cited: {cited} of {total} sentences{share} by at least one record{hint}."
 
 

@@ -57,8 +57,26 @@ def article_id(facts: FactBase, given: str) -> str:
 
 
 def citing(rows: list[Record], article: str) -> list[Record]:
-    """The output records of ``rows`` that cite ``article``."""
-    return [row for row in rows if any(s["id"] == article for s in row.get("sources", ()))]
+    """The output records of ``rows`` that cite ``article`` (a list of articles: that one)."""
+
+    def cites(row: Record) -> bool:
+        if "sources" not in row:
+            return bool(row.get("id") == article)
+        return any(s["id"] == article for s in row["sources"])
+
+    return [row for row in rows if cites(row)]
+
+
+def disagreements(facts: FactBase) -> list[tuple[str, str]]:
+    """Every pair of records that disagree (``disagrees_with``), each pair once, in file
+    order."""
+    order = {record_id: n for n, record_id in enumerate(facts.ids())}
+    pairs = {
+        tuple(sorted((record["id"], other), key=order.__getitem__))
+        for _, record in facts.all()
+        for other in record.get("disagrees_with", ())
+    }
+    return sorted(((a, b) for a, b in pairs), key=lambda pair: order[pair[0]])
 
 
 # -- dates --------------------------------------------------------------------------

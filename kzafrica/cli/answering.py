@@ -8,9 +8,9 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import typer
 
+from kzafrica.answers import query
 from kzafrica.cli import streams
 from kzafrica.factfile.errors import DataError, UsageError
-from kzafrica.answers import query
 from kzafrica.output import render, views
 from kzafrica.output.render import Result
 from kzafrica.store import access
@@ -122,7 +122,7 @@ def sourced(facts: FactBase, result: Result, options: render.Options) -> Result:
         article = query.article_id(facts, options.article)
         rows = query.citing(rows, article)
         view = view._replace(title=f"{view.title}, from {article}")
-    if len(facts.articles) > 1 and options.format == "table":
+    if len(facts.articles) > 1 and options.format == "table" and any("sources" in r for r in rows):
         view = views.sourced(view, rows, facts.article_ids())
     return result._replace(data=rows, view=view)
 
@@ -135,12 +135,12 @@ def loaded(ctx: typer.Context) -> FactBase:
         streams.data_failed(exc)
 
 
-def article_of(facts: FactBase) -> str:
-    """The article's text, or exit 1 when its file cannot be read."""
-    # Only show --context, article and dump need the article: not loaded on every run.
+def article_of(facts: FactBase, article_id: str) -> str:
+    """An article's text, or exit 1 when its file cannot be read."""
+    # Only article and dump need an article's text: not loaded on every run.
     from kzafrica.answers import coverage
 
     try:
-        return coverage.article_text(facts)
+        return coverage.article_text(facts, article_id)
     except DataError as exc:
         streams.data_failed(exc)

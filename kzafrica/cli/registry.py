@@ -71,8 +71,28 @@ SHOWN = {
     "references": "The records this one refers to: [{field, id, kind, name}].",
     "referenced_by": "The records that refer to this one: [{id, kind, name}].",
 }
+ARTICLE_FIELDS = {
+    "id": "The article's id (for --article and `kzafrica article ID`).",
+    "number": "Its place in the list: the number tables give it in their Src column.",
+    "title": "Its title, where it has one.",
+    "date": "Its date, as it gives it.",
+    "dateline": "Its dateline.",
+    "source": "The file of its text.",
+    "records": "How many records cite it.",
+    "sentences_cited": "How many of its sentences some record cites.",
+    "sentences": "How many sentences it has.",
+}
+
+
+def _article_rows(facts: FactBase) -> list[Record]:
+    # Reading the articles' texts: only this command.
+    from kzafrica.answers import coverage
+
+    return coverage.article_rows(facts)
+
+
 SUMMARY = {
-    "article": "The article: {date, dateline, source, evidence, evidence_at}.",
+    "articles": "The articles: [{id, title, date, dateline, source, evidence, evidence_at}].",
     "counts": "How many records of each kind: {countries: N, ...}.",
     "trade": "Trade by year: [{id, date, value, currency, qualifier, as_stated}].",
     "latest": "The latest events held: [{id, kind, date, end, name}].",
@@ -297,11 +317,23 @@ COMMANDS: tuple[Command, ...] = (
         function=whole.schema,
     ),
     Command(
+        "articles",
+        "The articles the facts come from.\n\n"
+        "Each with its date, dateline and title, how many records cite it and how many of its"
+        " sentences some record cites. Tables of a fact base of several articles give each"
+        " record's articles by the number (#) shown here.",
+        ("kzafrica articles", "kzafrica articles --json"),
+        question=_article_rows,
+        view=views.articles,
+        fields=ARTICLE_FIELDS,
+    ),
+    Command(
         "article",
-        "The article, with every span a record cites marked.\n\n"
+        "An article, with every span a record cites marked.\n\n"
         "On a terminal the cited spans are highlighted; elsewhere they are marked [[like"
         " this]]. A last line counts the sentences that at least one record cites. --uncited"
-        " lists the others as SOURCE:LINE: sentence, candidates for missing facts.",
+        " lists the others as SOURCE:LINE: sentence, candidates for missing facts. ID is"
+        " needed where there are several articles.",
         (
             "kzafrica article",
             # The sentences that cite one record (every sentence is cited: --uncited is empty).

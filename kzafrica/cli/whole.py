@@ -20,7 +20,7 @@ from kzafrica.factfile.errors import DataError, UsageError, visible
 from kzafrica.output import render, views
 from kzafrica.output.render import Result
 from kzafrica.store import access
-from kzafrica.store.factbase import FactBase, Record
+from kzafrica.store.factbase import FactBase
 
 if TYPE_CHECKING:
     from kzafrica.factfile.excerpts import Span
@@ -96,8 +96,16 @@ def validate(
         if len(exc.problems) > 1:  # a count helps with a long list; one line says it all
             streams.say(f"{len(exc.problems)} problems in {visible(file)}")
         raise typer.Exit(streams.DATA_ERROR) from None
-    count = sum(len(v) for v in dataset.facts.values() if isinstance(v, list))
+    count = sum(len(v) for k, v in dataset.facts.items() if k != "articles" and isinstance(v, list))
     sys.stdout.write(f"ok: {count} records\n")
+    facts = FactBase(dataset)
+    for first, second in query.disagreements(facts):
+        # Not an error: two articles may well disagree; both records stand.
+        cited = [", ".join(facts.cites(facts.record(i)[1])) for i in (first, second)]
+        sys.stdout.write(
+            f"note: {first} ({cited[0]}) and {second} ({cited[1]}) disagree;"
+            " both are kept and shown side by side\n"
+        )
 
 
 def schema() -> None:
@@ -111,6 +119,15 @@ def schema() -> None:
 
 def article(
     ctx: typer.Context,
+    article_id: Annotated[
+        str | None,
+        typer.Argument(
+            metavar="[ID]",
+            help="The article's id (kzafrica articles lists them); none: the only one.",
+            click_type=completion.ARTICLE,
+            show_default=False,
+        ),
+    ] = None,
     uncited: Annotated[
         bool,
         typer.Option("--uncited", help="Only the sentences no record cites, one a line."),
@@ -126,28 +143,47 @@ def article(
     from kzafrica.output import highlight
 
     facts = loaded(ctx)
-    text = article_of(facts)
-    found = coverage.sentences(facts, text)
+    chosen_id = _article_id(facts, article_id)
+    text = article_of(facts, chosen_id)
+    found = coverage.sentences(facts, text, chosen_id)
     chosen = [s for s in found if not s.cited_by] if uncited else found
+    source = facts.article(chosen_id)["source"]
     if json_:
         data: Any = [s.as_json() for s in chosen]
         if not uncited:
             data = {
-                "source": facts.article["source"],
+                "id": chosen_id,
+                "source": source,
                 "sentences": data,
                 "cited": sum(1 for s in found if s.cited_by),
                 "total": len(found),
             }
         render.document(json.dumps(data, indent=2, ensure_ascii=False) + "\n", sys.stdout)
     elif uncited:
-        source = facts.article["source"]
         sys.stdout.writelines(f"{source}:{s.line}: {s.text}\n" for s in chosen)
         if not chosen:
             streams.say("every sentence is cited by at least one record")
     else:
-        highlight.write(*_stripped(text, coverage.marks(facts)), sys.stdout)
-        sys.stdout.write("\n" + coverage.coverage_line(found) + "\n")
+        highlight.write(*_stripped(text, coverage.marks(facts, chosen_id)), sys.stdout)
+        named = chosen_id if len(facts.articles) > 1 else None
+        sys.stdout.write("\n" + coverage.coverage_line(found, named) + "\n")
     sys.stdout.flush()
+
+
+def _article_id(facts: FactBase, given: str | None) -> str:
+    """The article asked for: the one named, or the only one; else exit 2 listing them."""
+    try:
+        if given is not None:
+            return query.article_id(facts, given)
+        if len(facts.articles) > 1:
+            ids = facts.article_ids()
+            shown = ", ".join(ids[:10]) + (" …" if len(ids) > 10 else "")
+            raise UsageError(
+                f"name an article: there are {len(ids)} ({shown}); see kzafrica articles"
+            )
+    except UsageError as exc:
+        streams.fail(str(exc), streams.USAGE_ERROR)
+    return facts.article_ids()[0]
 
 
 def _stripped(text: str, spans: "list[Span]") -> "tuple[str, list[Span]]":

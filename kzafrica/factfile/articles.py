@@ -157,10 +157,7 @@ def _disagreement_problems(
 def cited_article(item: object) -> str | None:
     """The article an ``{article, excerpt}`` evidence item names (raw, dumped or a model);
     None for a plain excerpt."""
-    if isinstance(item, Mapping):
-        found = item.get("article")
-    else:
-        found = getattr(item, "article", None)
+    found = item.get("article") if isinstance(item, Mapping) else getattr(item, "article", None)
     return found if isinstance(found, str) else None
 
 

@@ -144,10 +144,12 @@ class Locator:
         """``evidence_at`` for a record's excerpts (``own``: the article a plain excerpt is
         from, by default the first), or None if one is not found."""
         record = {"evidence": evidence, "occurrences": pins}
-        if next(iter(self.locate((), record, own, annotate=True)), None) is not None:
+        if self.locate((), record, own, annotate=True):
             return None
         at: list[dict[str, Any]] = record["evidence_at"]
-        return at
+        # An excerpt of an unknown article, or of one whose text is missing, is not located
+        # here (validation reports it): not located at all.
+        return at if len(at) == len(evidence) else None
 
     def locate(
         self, path: Loc, record: dict[str, Any], own: str | None, *, annotate: bool

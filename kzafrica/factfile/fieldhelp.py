@@ -22,8 +22,12 @@ from kzafrica.factfile.models import COLLECTIONS, KINDS, REFERENCES
 
 # Output fields that are not model fields.
 KIND = "The record kind"
-EVIDENCE_AT = "Where each excerpt is in the article: a list of {start, end} character offsets."
-EVIDENCE = "Verbatim excerpts of the article that state this record."
+SOURCES = "The articles the record cites: a list of {id, date}."
+EVIDENCE_AT = (
+    "Where each excerpt is: a list of {article, start, end}, the article's id and"
+    " character offsets into its text."
+)
+EVIDENCE = "Verbatim excerpts that state this record (evidence_at says each one's article)."
 NO_EXTRA: Mapping[str, str] = types.MappingProxyType({})
 
 # Plain descriptions for fields the models leave undescribed, by name.
@@ -124,6 +128,7 @@ def fields(collections: Sequence[str], extra: Mapping[str, str] = NO_EXTRA) -> l
     pins = describe(COLLECTIONS[keys[0]], "occurrences") + " Given only where set."
     for name, text in {
         "occurrences": pins,
+        "sources": SOURCES,
         "evidence_at": EVIDENCE_AT,
         **extra,
         "evidence": EVIDENCE,

@@ -17,8 +17,9 @@ from pydantic import (
     BaseModel,
     BeforeValidator,
     ConfigDict,
+    Discriminator,
     Field,
-    model_serializer,
+    Tag,
     model_validator,
 )
 
@@ -128,11 +129,24 @@ class Cited(Strict):
     article: Id = Field(description="The id of the article the excerpt is from.")
     excerpt: Excerpt = Field(description="Its words, verbatim.")
 
-    # Validated data holds the words alone, as for a plain excerpt: which article each is
-    # from is in `evidence_at` (kzafrica.factfile.excerpts), so `evidence` has one shape.
-    @model_serializer(mode="plain")
-    def _as_words(self) -> str:
-        return self.excerpt
+
+def _evidence_form(value: object) -> str:
+    return CITED if isinstance(value, dict | Cited) else WORDS
+
+
+# An excerpt: its words (of the file's first article), or {article, excerpt}. Told apart
+# by their type, so that a bad one gets the one message of its own form (the tags are
+# left out of error locations: kzafrica.factfile.validation).
+WORDS, CITED = "words", "cited"
+Evidence = Annotated[
+    Annotated[Excerpt, Tag(WORDS)] | Annotated[Cited, Tag(CITED)],
+    Discriminator(_evidence_form),
+]
+
+
+def words(excerpt: str | Cited) -> str:
+    """The words of an excerpt, of either form."""
+    return excerpt if isinstance(excerpt, str) else excerpt.excerpt
 
 
 class BaseRecord(Strict):
@@ -140,7 +154,7 @@ class BaseRecord(Strict):
 
     kind: ClassVar[str]
     id: Id = Field(description="Stable, readable identifier, unique across all records.")
-    evidence: list[Excerpt | Cited] = Field(
+    evidence: list[Evidence] = Field(
         min_length=1,
         description="Verbatim excerpts that state this record: each a string (an excerpt of"
         " the file's first article) or {article, excerpt} for another article.",
@@ -464,7 +478,7 @@ class Said(BaseRecord):
 
     @model_validator(mode="after")
     def _text_in_evidence(self) -> Said:
-        if not any(self.text in excerpt for excerpt in self.evidence):
+        if not any(self.text in words(excerpt) for excerpt in self.evidence):
             raise ValueError("`text` must occur verbatim in one of the `evidence` excerpts")
         return self
 

@@ -23,6 +23,7 @@ from kzafrica.factfile.models import (
     article_problems,
     reference_problems,
 )
+from kzafrica.factfile.records import CITED, WORDS
 
 _TOP_LEVEL = ("articles", *COLLECTIONS)
 
@@ -46,7 +47,7 @@ def check(file: str, text: str, raw: Any) -> Dataset:
     try:
         facts = FactsFile.model_validate(raw)
     except ValidationError as exc:
-        problems = [(tuple(err["loc"]), _message(err)) for err in exc.errors()]
+        problems = [(location(err["loc"]), _message(err)) for err in exc.errors()]
         # Pydantic stops before the reference check; run it on the raw data so that one
         # round of fixes can address every problem.
         seen = {loc for loc, _ in problems}
@@ -68,6 +69,15 @@ def check(file: str, text: str, raw: Any) -> Dataset:
         references=REFERENCES,
         kinds=KINDS,
         source=file,
+    )
+
+
+def location(loc: tuple[Any, ...]) -> Loc:
+    """Pydantic's location without the tag of an excerpt's form (records.Evidence)."""
+    return tuple(
+        part
+        for n, part in enumerate(loc)
+        if not (part in (WORDS, CITED) and n >= 2 and loc[n - 2] == "evidence")
     )
 
 
@@ -98,7 +108,7 @@ def _located(file: str, text: str, raw: Any, problems: list[tuple[Loc, str]]) ->
         where = _nearest(marks, path)
         record = _record_id(raw, path)
         if record and f"'{record}'" not in message:
-            message += f" (record '{record}')"
+            message += f" ({'article' if path[0] == 'articles' else 'record'} '{record}')"
         out.append(Problem(message, where[0], where[1], path))
     out.sort(key=lambda p: (p.line or 0, p.column or 0))
     return DataError(file, out)

@@ -132,6 +132,20 @@ def countries() -> View:
     return View("Countries", (Column("Country", lambda r: str(r["name"])), iso, count, ID))
 
 
+def articles() -> View:
+    """The articles: each with its date, dateline and title, and how much of it is cited."""
+    number = Column("#", lambda r: str(r["number"]), whole=True)
+    dated = Column("Date", lambda r: f"{r['date']}, {r['dateline']}")
+    title = Column("Title", lambda r: text(r.get("title")), stack=True)
+    records = Column("Records", lambda r: str(r["records"]))
+    cited = Column("Cited", lambda r: f"{r['sentences_cited']}/{r['sentences']}")
+    caption = (
+        "#: the number tables give it (Src); Records: how many cite it; Cited: its"
+        " sentences some record cites, of all."
+    )
+    return View("Articles", (number, dated, title, records, cited, ID), caption)
+
+
 def organizations() -> View:
     kind_of = Column("Type", lambda r: text(r.get("type") or r.get("status")), stack=True)
     columns = (KIND, kind_of, Column("Name", describe), WHEN, ID)
@@ -223,11 +237,26 @@ def _record_rows(data: Record) -> list[tuple[str, str]]:
             shown = "\n".join(
                 _link(r, r["field"] if key == "references" else r["kind"]) for r in value
             )
+        elif key == "sources":
+            shown = "\n".join(f"{s['id']} ({s['date']})" for s in value)
+        elif key == "evidence" and len(data.get("sources", ())) > 1:
+            shown = _by_article(value, data.get("evidence_at", []))
         else:
             shown = block(value)
         if shown:
             rows.append((key, shown))
     return rows
+
+
+def _by_article(evidence: list[str], places: list[Record]) -> str:
+    """A record's excerpts under the article each is from, in the order first cited."""
+    grouped: dict[str, list[str]] = {}
+    for excerpt, at in zip(evidence, places, strict=False):
+        grouped.setdefault(str(at.get("article")), []).append(excerpt)
+    return "\n".join(
+        f"{article}:\n" + "\n".join(f"- {excerpt}" for excerpt in excerpts)
+        for article, excerpts in grouped.items()
+    )
 
 
 def summary(kinds: dict[str, str]) -> View:
@@ -276,14 +305,14 @@ def sourced(view: View, rows: list[Record], ids: list[str]) -> View:
     at = next((n for n, c in enumerate(columns) if c.header == "ID"), len(columns))
     columns.insert(at, Column("Src", cell, whole=True))
     cited = {s["id"] for record in rows for s in record.get("sources", ())}
-    key = "; ".join(f"{number[i]} {i}" for i in ids if i in cited)
+    key = ", ".join(f"{number[i]} = {i}" for i in ids if i in cited)
     pairs = [
         f"{r['id']} ≠ {other}"
         for r in rows
         for other in r.get("disagrees_with", ())
         if r["id"] < other or other not in {row["id"] for row in rows}
     ]
-    said = f"Src: {key}." if key else ""
+    said = f"Src (articles): {key}." if key else ""
     if pairs:
         said += " Articles disagree: " + "; ".join(pairs) + "."
     caption = " ".join(part for part in (view.caption, said) if part)

@@ -2,8 +2,9 @@
 
 An entry is named by a key over everything that can change the validated result: the
 file's bytes and :func:`context` (the modules that validate and store, the shipped
-articles and those in ``sources/`` beside the facts file, the installed versions of pydantic, pydantic-core and PyYAML, and this Python's
-Unicode version), the rule the shipped store's key follows too (:mod:`kzafrica.store.shipped`).
+articles and those in ``sources/`` beside the facts file, the installed versions of
+pydantic, pydantic-core and PyYAML, and this Python's Unicode version), the rule the
+shipped store's key follows too (:mod:`kzafrica.store.shipped`).
 It is used only from a directory that is the user's own and not writable by anyone else,
 and only if it is a regular file of the user's, no symlink, of sane size; anything else is
 ignored and, where that is safe, removed. New entries are written to a file created

@@ -27,7 +27,7 @@ from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
 from kzafrica.factfile import articles, blockyaml, excerpts, references
 from kzafrica.factfile.blockyaml import Piece
 from kzafrica.factfile.dataset import Dataset
-from kzafrica.factfile.models import KINDS, REFERENCES, FactsFile
+from kzafrica.factfile.models import KINDS, REFERENCES, FactsFile, article_problems
 from kzafrica.factfile.references import DERIVED, derived_from, referred
 from kzafrica.store import sqlite_store
 from kzafrica.store.sqlite_store import Batch, Prepared
@@ -84,7 +84,7 @@ def check(file: str, data: bytes) -> Dataset | None:
         if found is None:
             return None
         facts = _assemble([entry for entries in found for entry in entries])
-        if facts is None or references_wrong(facts):
+        if facts is None or references_wrong(facts) or _articles_wrong(facts):
             return None
         # Every excerpt must be the article's, and evidence_at says where, as on the
         # reference path; an excerpt that is not goes that way to be reported.
@@ -143,7 +143,7 @@ def rows(file: str, data: bytes) -> Prepared | None:
                 return None
             entries += [e for e in heads[number] if e[0] in _ARTICLES]
             entries += made
-        prepared = _assemble_rows(entries, source)
+        prepared = _assemble_rows(entries, source, locator.listed)
         if len(data) >= _FREEZE:
             gc.freeze()  # as in check: out of the collector's sight for the rest of the run
     return prepared
@@ -179,8 +179,10 @@ def _locator(heads: dict[int, list[Entry]], file: str) -> excerpts.Locator | Non
         return None
     locator = excerpts.Locator(listed, file)
     for article in listed:
-        if locator.spans(article["evidence"], None, article["id"]) is None:
+        spans = locator.spans(article["evidence"], None, article["id"])
+        if spans is None:
             return None
+        article["evidence_at"] = spans
     return locator
 
 
@@ -261,9 +263,11 @@ def _body(record: Any, evidence: list[Any]) -> str | None:
     return body if body.endswith("}") and len(body) >= 3 else None
 
 
-def _assemble_rows(entries: list[Entry], source: str) -> Prepared | None:
+def _assemble_rows(
+    entries: list[Entry], source: str, listed: list[dict[str, Any]]
+) -> Prepared | None:
     """:func:`_assemble` and :func:`references_wrong` for entries made by :func:`_as_rows`:
-    a collection is its list of :class:`_Part` s."""
+    a collection is its list of :class:`_Part` s; ``listed``: the articles, located."""
     pieces = _gathered(entries)
     if pieces is None:
         return None
@@ -279,12 +283,12 @@ def _assemble_rows(entries: list[Entry], source: str) -> Prepared | None:
     made = _in_model_order(found, size)
     if made is None:
         return None
-    if any(made[name] != [] for name in made if name not in found):
+    if any(made[name] not in ([], None) for name in made if name not in found):
         return None  # a default other than no records: this path does not know it
     if _rows_wrong(made):
         return None
     collections = {key: [p.rows for p in made[key]] for key in KINDS if key in made}
-    return Prepared(articles.listed(made), REFERENCES, KINDS, collections, source)
+    return Prepared(listed, REFERENCES, KINDS, collections, source)
 
 
 def _rows_wrong(made: dict[str, Any]) -> bool:
@@ -396,6 +400,16 @@ def references_wrong(facts: dict[str, Any]) -> bool:
     except KeyError:  # a collection or a record without a field: never after validation
         return True
     return references.any_wrong(ids, named, REFERENCES, KINDS, derived)
+
+
+def _articles_wrong(facts: dict[str, Any]) -> bool:
+    """Whether :func:`kzafrica.factfile.models.article_problems` finds anything in validated
+    facts (the fast path validates pieces, not the whole file's model)."""
+    listed = facts.get("articles") or facts.get("article")
+    records = ((key, n, r) for key in REFERENCES for n, r in enumerate(facts.get(key, [])))
+    return bool(article_problems(listed, records)) or bool(
+        facts.get("articles") and facts.get("article")
+    )
 
 
 def _named(records: list[dict[str, Any]], field: str) -> set[str]:
