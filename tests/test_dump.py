@@ -27,6 +27,7 @@ from typer.testing import CliRunner
 
 from kzafrica.factfile.models import COLLECTIONS
 from kzafrica.store import access, dump, dump_tables
+from kzafrica.store.factbase import describe
 
 RUNNER = CliRunner()
 FACTS: dict[str, Any] = yaml.safe_load(SHIPPED)
@@ -271,12 +272,14 @@ def test_records_name_the_articles_they_cite_as_the_json_dump_does(two: Path) ->
     data = json.loads((two / "two.json").read_text(encoding="utf-8"))
     assert [a["id"] for a in data["articles"]] == [ARTICLE_ID, FICTIONAL_ID]
     hub = {i: json.loads(a) for i, a in rows(db, "select id, articles from facts")}
+    names = dict(rows(db, "select id, name from facts"))
     citing = []  # the records that cite the fictional article
     for key, records in data.items():
         own = {} if key == "articles" else dict(rows(db, f'select id, articles from "{key}"'))
         for record in records if own else ():
             ids = [s["id"] for s in record["sources"]]
             assert hub[record["id"]] == json.loads(own[record["id"]]) == ids, record["id"]
+            assert names[record["id"]] == describe(record)  # the command line's one line
             citing += [record["id"]] if FICTIONAL_ID in ids else []
     assert hub["visit-kagame-2025"] == [ARTICLE_ID, FICTIONAL_ID]
     assert hub["trade-2024-fictional"] == [FICTIONAL_ID]

@@ -215,7 +215,16 @@ def _evidence(conn: sqlite3.Connection, facts: FactBase, texts: Mapping[str, str
 
 
 def _label(facts: FactBase, key: str, record: Record) -> str:
-    return describe(facts.expand(key, record))
+    """The command line's one-line name: :func:`describe` of the record with its kind and
+    its references expanded, all it reads (the rest of the output form, such as its
+    sources, would cost the dump of many articles dearly and change nothing)."""
+    refs = facts.references.get(key, {})
+    shown: Record = {"kind": facts.kind(key)}
+    for field, value in record.items():
+        if field in refs and value is not None:
+            value = [facts.ref(v) for v in value] if isinstance(value, list) else facts.ref(value)
+        shown[field] = value
+    return describe(shown)
 
 
 def _excerpts(record: Record) -> str:
