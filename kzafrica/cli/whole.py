@@ -232,4 +232,5 @@ def dump(
         also = f" and {written[1]}"
         hint = f"; browse with: datasette {quote(str(written[0]))} --metadata"
         hint += f" {quote(str(written[1]))}"
+        hint += "".join(f" {quote(word)}" for word in dumping.datasette_options(dataset))
     streams.say(f"wrote {written[0]} ({dumping.count(dataset)} records){also}{hint}")
