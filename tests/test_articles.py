@@ -9,7 +9,10 @@ reports Kagame's 2025 visit again and gives another figure for trade in 2024.
 from __future__ import annotations
 
 import json
+import os
 import re
+import subprocess
+import sys
 from pathlib import Path
 from typing import Any
 
@@ -95,9 +98,11 @@ def test_disagreeing_records_are_both_kept_and_name_each_other(two: Path) -> Non
 def test_a_table_marks_the_disagreement_and_names_the_sources(two: Path) -> None:
     shown = table(["--data", str(two), "trade"], 80)
     rows = [line for line in shown.splitlines() if "trade-2024" in line and "│" in line]
-    assert len(rows) == 2 and all("≠" in row for row in rows)
+    assert len(rows) == 2
+    assert all("≠" in row for row in rows)
     caption = squash(shown.split("└")[-1])
-    assert f"1 = {REAL}" in caption and f"2 = {FICTIONAL_ID}" in caption
+    assert f"1 = {REAL}" in caption
+    assert f"2 = {FICTIONAL_ID}" in caption
     assert "trade-2024 ≠ trade-2024-fictional" in caption
 
 
@@ -137,7 +142,8 @@ def test_article_narrows_events_and_search(two: Path) -> None:
     assert "agreement-agriculture-2025-07-14" in fictional
     assert "visit-kagame-2015" not in fictional  # the real article's alone
     found = [r["id"] for r in kz(two, "search", "kagame", "--article", REAL)]
-    assert "visit-kagame-2015" in found and "visit-kagame-2025" in found
+    assert "visit-kagame-2015" in found
+    assert "visit-kagame-2025" in found
 
 
 @pytest.mark.parametrize("command", ["visits", "events", "search", "articles"])
@@ -145,7 +151,8 @@ def test_an_unknown_article_is_a_usage_error_listing_the_ids(two: Path, command:
     args = [command, "kagame"] if command == "search" else [command]
     said = fails(2, "--data", str(two), *args, "--article", "fictional")
     assert "unknown article 'fictional'" in said
-    assert REAL in said and FICTIONAL_ID in said
+    assert REAL in said
+    assert FICTIONAL_ID in said
 
 
 # -- the articles, one by one -------------------------------------------------------------
@@ -172,7 +179,8 @@ def _sources(two: Path, record_id: str) -> list[dict[str, str]]:
 
 def test_article_needs_an_id_where_there_are_several(two: Path) -> None:
     said = fails(2, "--data", str(two), "article")
-    assert REAL in said and FICTIONAL_ID in said
+    assert REAL in said
+    assert FICTIONAL_ID in said
     said = fails(2, "--data", str(two), "article", "nope")
     assert "unknown article 'nope'" in said
 
@@ -195,7 +203,8 @@ def test_article_json_and_its_marks_are_of_that_article(two: Path) -> None:
     data = kz(two, "article", FICTIONAL_ID)
     assert data["id"] == FICTIONAL_ID
     cited = {i for s in data["sentences"] for i in s["cited_by"]}
-    assert "trade-2024-fictional" in cited and "trade-2024" not in cited
+    assert "trade-2024-fictional" in cited
+    assert "trade-2024" not in cited
     marked = run("--data", str(two), "article", FICTIONAL_ID).stdout
     assert "[[In 2024, Kazakhstan’s trade with African countries reached $812 million.]]" in marked
 
@@ -261,7 +270,8 @@ def test_an_excerpt_naming_no_listed_article(tmp_path: Path) -> None:
 
     said = only_problem(written(tmp_path, unknown))
     assert "no article 'nope' is listed" in said
-    assert REAL in said and FICTIONAL_ID in said
+    assert REAL in said
+    assert FICTIONAL_ID in said
 
 
 def test_an_excerpt_cited_from_the_wrong_article(tmp_path: Path) -> None:
@@ -336,3 +346,22 @@ def test_a_changed_article_beside_the_file_is_validated_again(tmp_path: Path) ->
     with pytest.raises(DataError) as caught:
         access.open_facts(str(path))
     assert any("not in the article" in p.message for p in caught.value.problems)
+
+
+def test_a_disagreement_mark_fits_its_column_on_an_ascii_terminal(two: Path) -> None:
+    # '≠' is '!=' in ASCII: measured as shown, not cut to '…' (seen while building this).
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "80", "LANG": "C"}
+    for name in ("KZAFRICA_DATA", "KZAFRICA_NO_CACHE", "NO_COLOR", "FORCE_COLOR"):
+        env.pop(name, None)
+    done = subprocess.run(
+        [sys.executable, "-m", "kzafrica", "--data", str(two), "trade"],
+        capture_output=True,
+        env=env,
+        check=False,
+    )
+    assert done.returncode == 0, done.stderr
+    shown = done.stdout.decode("ascii")
+    rows = [line for line in shown.splitlines() if "trade-2024" in line and "|" in line]
+    assert len(rows) == 2
+    assert all(" != " in row for row in rows)
+    assert "\\u" not in shown

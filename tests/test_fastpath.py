@@ -21,6 +21,7 @@ from typing import Any
 
 import pytest
 import yaml
+from articles import two_articles
 from helpers import SHIPPED
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -128,6 +129,32 @@ def test_shipped_file(mode: str) -> None:
     dataset = fast(SHIPPED)
     assert dataset is not None, "the shipped file must take the fast path"
     assert outcome(SHIPPED) == reference(SHIPPED)
+
+
+def test_two_articles(mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # The fictional article's text is in sources/ beside the file: FILE is read from there.
+    text = two_articles(tmp_path).read_text(encoding="utf-8")
+    monkeypatch.chdir(tmp_path)
+    dataset = fast(text)
+    assert dataset is not None, "a file of two articles must take the fast path"
+    assert outcome(text) == reference(text)
+    trade = {r["id"]: r for r in dataset.facts["trade"]}
+    assert trade["trade-2024"]["disagrees_with"] == ["trade-2024-fictional"]  # made mutual
+
+
+@pytest.mark.parametrize(("records", "articles"), [(600, 7), (3000, 40)])
+def test_generated_files_of_many_articles(
+    mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, records: int, articles: int
+) -> None:
+    make = generator()
+    data, texts = make.build_many(records, 3, articles)
+    (tmp_path / "sources").mkdir()
+    for name, body in texts.items():
+        (tmp_path / "sources" / name).write_text(body, encoding="utf-8")
+    text = yaml.dump(data, Dumper=make.NoAliasDumper, sort_keys=False, allow_unicode=True)
+    monkeypatch.chdir(tmp_path)
+    assert fast(text) is not None, "a generated file must take the fast path"
+    assert outcome(text) == reference(text)
 
 
 @pytest.mark.parametrize(

@@ -17,6 +17,8 @@ No heavy imports: the query path may use the splitting functions.
 from __future__ import annotations
 
 import re
+from array import array
+from bisect import bisect_right
 from collections.abc import Iterable, Iterator
 from typing import Any, NamedTuple
 
@@ -38,17 +40,18 @@ class Finder:
     """Finds excerpts in one text, whitespace-insensitively, remembering each answer."""
 
     def __init__(self, text: str) -> None:
-        self.text = text
-        words = list(re.finditer(r"\S+", text))
-        self._squashed = " ".join(word.group() for word in words)
-        # Index in the squashed text -> index in the text; a joining space maps to the
-        # end of the word before it.
-        to_text: list[int] = []
-        for word in words:
-            if to_text:
-                to_text.append(to_text[-1] + 1)
-            to_text.extend(range(word.start(), word.end()))
-        self._to_text = to_text
+        words = [(word.start(), word.end()) for word in re.finditer(r"\S+", text)]
+        self._squashed = " ".join(text[start:end] for start, end in words)
+        # Where each word starts in the squashed text and in the text, and its length: an
+        # index of the squashed text is mapped back through its word (a few numbers a
+        # word, not one a character: a thousand articles are held at once on a first run).
+        self._starts = array("I")
+        self._text_starts = array("I", (start for start, _ in words))
+        self._lengths = array("I", (end - start for start, end in words))
+        at = 0
+        for length in self._lengths:
+            self._starts.append(at)
+            at += length + 1
         self._found: dict[tuple[str, int], Span | None] = {}
 
     def find(self, excerpt: str, occurrence: int = 1) -> Span | None:
@@ -60,9 +63,16 @@ class Finder:
         at = self._squashed.find(wanted) if wanted else -1
         for _ in range(occurrence - 1):
             at = self._squashed.find(wanted, at + 1) if at >= 0 else -1
-        span = None if at < 0 else Span(self._to_text[at], self._to_text[at + len(wanted) - 1] + 1)
+        span = None if at < 0 else Span(self._to_text(at), self._to_text(at + len(wanted) - 1) + 1)
         self._found[excerpt, occurrence] = span
         return span
+
+    def _to_text(self, at: int) -> int:
+        """The index in the text of index ``at`` of the squashed text; a joining space maps
+        to the end of the word before it."""
+        word = bisect_right(self._starts, at) - 1
+        offset = min(at - self._starts[word], self._lengths[word])
+        return self._text_starts[word] + offset
 
 
 # -- validation --------------------------------------------------------------------------

@@ -10,7 +10,7 @@ unknown fields.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Annotated, ClassVar, Literal
+from typing import Annotated, Any, ClassVar, Literal
 
 from pydantic import (
     AfterValidator,
@@ -19,7 +19,9 @@ from pydantic import (
     ConfigDict,
     Discriminator,
     Field,
+    SerializationInfo,
     Tag,
+    model_serializer,
     model_validator,
 )
 
@@ -129,6 +131,18 @@ class Cited(Strict):
     article: Id = Field(description="The id of the article the excerpt is from.")
     excerpt: Excerpt = Field(description="Its words, verbatim.")
 
+    @model_serializer(mode="wrap")
+    def _words_where_asked(self, written: Any, info: SerializationInfo) -> Any:
+        # The fast first run writes a record's JSON as validation leaves it, the words
+        # alone (kzafrica.store.firstrun): it asks with the context WORDS_ONLY.
+        if info.context is WORDS_ONLY:
+            return self.excerpt
+        return written(self)
+
+
+# The serialization context in which an excerpt of a named article is its words alone.
+WORDS_ONLY: dict[str, bool] = {"words": True}
+
 
 def _evidence_form(value: object) -> str:
     return CITED if isinstance(value, dict | Cited) else WORDS
@@ -170,9 +184,9 @@ class BaseRecord(Strict):
         " where it comes from and why; every other value is stated by the evidence.",
     )
     disagrees_with: list[Id] = Field(
-        default=[],
-        description="Records of the same kind, from other articles, that give a different"
-        " value for the same thing; both stand, and answers show them side by side.",
+        default_factory=list,  # (a factory: a default list is deep-copied for every record)
+        description="The ids of records of the same kind, from other articles, that give a"
+        " different value for the same thing; both stand, and answers show them side by side.",
     )
 
     @model_validator(mode="after")

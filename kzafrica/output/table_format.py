@@ -51,10 +51,11 @@ def write(result: Result, options: Options, stream: TextIO) -> None:
         columns = [
             field_column(f) for f in options.fields if not (options.cite and f == "evidence")
         ]
+    # Measured as shown: in ASCII a mark may take more cells ('≠' is '!=').
     cells = [
         tables.Cells(
-            column.header,
-            [column.value(row) for row in result.data],
+            _displayable(column.header, encoding),
+            [_displayable(column.value(row), encoding) for row in result.data],
             whole=column.whole,
             min_width=column.min_width,
             stack=column.stack,

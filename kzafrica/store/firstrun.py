@@ -28,8 +28,10 @@ from kzafrica.factfile import articles, blockyaml, excerpts, references
 from kzafrica.factfile.blockyaml import Piece
 from kzafrica.factfile.dataset import Dataset
 from kzafrica.factfile.models import KINDS, REFERENCES, FactsFile, article_problems
+from kzafrica.factfile.records import WORDS_ONLY
 from kzafrica.factfile.references import DERIVED, derived_from, referred
 from kzafrica.store import sqlite_store
+from kzafrica.store.mutual import mutual
 from kzafrica.store.sqlite_store import Batch, Prepared
 
 PIECE = 512 * 1024  # bytes in a piece, at most: a few thousand records
@@ -151,11 +153,13 @@ def rows(file: str, data: bytes) -> Prepared | None:
 
 class _Part(NamedTuple):
     """A piece of a collection, made ready: its rows, the ids each reference field names,
-    and the ids its ``derived`` entries name."""
+    the ids its ``derived`` entries name, and the disagreements its records list."""
 
     rows: Batch
     named: dict[str, set[str]]
     derived: frozenset[str] = frozenset()
+    # Records whose `disagrees_with` lists something: (id, the ids it lists).
+    disagreeing: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def _json_ready(entry: Entry) -> Entry:
@@ -207,14 +211,16 @@ def _as_rows(entries: list[Entry], locator: excerpts.Locator, source: str) -> li
         ids: list[str] = []
         bodies: list[str] = []
         targets: list[list[str]] = []
+        disagreeing: list[tuple[str, tuple[str, ...]]] = []
         for record in records:
             record_id = getattr(record, "id", None)
             evidence = getattr(record, "evidence", None)
             pins = getattr(record, "occurrences", None)
             if type(record_id) is not str or type(evidence) is not list:
                 return None
-            if getattr(record, "disagrees_with", None):
-                return None  # made mutual on the reference path
+            others = getattr(record, "disagrees_with", None)
+            if others:  # made mutual once every row is made (kzafrica.store.mutual)
+                disagreeing.append((record_id, tuple(others)))
             pinned = (tuple(evidence), None if pins is None else tuple(pins))
             at = located.get(pinned, "")
             if at == "":
@@ -232,7 +238,7 @@ def _as_rows(entries: list[Entry], locator: excerpts.Locator, source: str) -> li
             targets.append([target for _, target in pairs])
             derived.update(derived_from(record.__dict__.get(DERIVED)))
         rows = sqlite_store.batch_of_json(key, source, ids, bodies, targets)
-        out.append((key, _Part(rows, named, frozenset(derived)), first))
+        out.append((key, _Part(rows, named, frozenset(derived), tuple(disagreeing)), first))
     return out
 
 
@@ -255,11 +261,8 @@ def _body(record: Any, evidence: list[Any]) -> str | None:
     serializer = record.__pydantic_serializer__
     if all(type(item) is str for item in evidence):
         body: str = serializer.to_json(record).decode("utf-8")
-    else:  # `id` comes first, then `evidence`: the rest as pydantic writes it
-        rest = serializer.to_json(record, exclude={"id", "evidence"}).decode("utf-8")
-        words = [articles.words(item) for item in evidence]
-        head = f'{{"id":{sqlite_store.compact_json(record.id)},"evidence":'
-        body = head + sqlite_store.compact_json(words) + ("," + rest[1:] if rest != "{}" else "}")
+    else:
+        body = serializer.to_json(record, context=WORDS_ONLY).decode("utf-8")
     return body if body.endswith("}") and len(body) >= 3 else None
 
 
@@ -288,7 +291,11 @@ def _assemble_rows(
     if _rows_wrong(made):
         return None
     collections = {key: [p.rows for p in made[key]] for key in KINDS if key in made}
-    return Prepared(listed, REFERENCES, KINDS, collections, source)
+    named = {i: others for key in collections for p in made[key] for i, others in p.disagreeing}
+    settled = mutual(collections, named, source)
+    if settled is None:
+        return None
+    return Prepared(listed, REFERENCES, KINDS, settled, source)
 
 
 def _rows_wrong(made: dict[str, Any]) -> bool:

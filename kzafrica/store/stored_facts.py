@@ -76,6 +76,7 @@ class StoredFacts(FactBase):
         self._lists: dict[str, list[str]] = {}
         self._mentions = {}
         self._refs = {}
+        self._order = None
         self.entry: Path | None = None  # the cache entry it came from, to set aside if bad
 
     # -- rows, checked ---------------------------------------------------------------------
