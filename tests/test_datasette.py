@@ -1,8 +1,10 @@
 """A dump as a Datasette reader sees it (issue #18): names rather than JSON, every row
 named, a record's evidence on its own page, the trade figures as numbers, undated rows
 last, no empty columns, descriptions that read right, the store's own tables out of the
-way and search results best first. One Datasette, in this process, for the module: its
-JSON API and its HTML pages."""
+way and search results best first; with two articles, records faceted by article, each
+excerpt linked to its article, and the records that disagree paired. One Datasette, in
+this process, for each dump (the shipped article; it and a second one): its JSON API and
+its HTML pages."""
 
 from __future__ import annotations
 
@@ -13,14 +15,16 @@ import json
 import re
 import sqlite3
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+from articles import FICTIONAL_ID, two_articles
 from typer.testing import CliRunner
 
 from kzafrica.cli import app
+from kzafrica.store.factbase import describe
 
 datasette_app = pytest.importorskip(
     "datasette.app", reason="datasette is not installed (pip install '.[test]')"
@@ -34,9 +38,10 @@ CORE = ("kz_meta", "kz_collections", "kz_records", "kz_links")
 class Reader:
     """A Datasette serving one dump with its metadata, asked as a browser would."""
 
-    def __init__(self, database: Path) -> None:
+    def __init__(self, database: Path, data: list[str]) -> None:
         metadata = json.loads(database.with_name("facts.metadata.json").read_text("utf-8"))
         self.database = database
+        self.data = data  # the options that give the command line the dump's facts
         self.metadata = metadata
         # No threads of its own (num_sql_threads 0): the tests after these must find this
         # process alone, or kzafrica.store.parallel never forks.
@@ -66,22 +71,58 @@ class Reader:
     def visible_tables(self) -> list[str]:
         return [t["name"] for t in self.json("/facts.json")["tables"] if not t["hidden"]]
 
+    def cli(self, *args: str) -> list[dict[str, Any]]:
+        """What the command line prints as JSON for the dump's facts."""
+        result = RUNNER.invoke(app.app, [*self.data, *args, "--json"])
+        assert result.exit_code == 0, result.stderr
+        printed: list[dict[str, Any]] = json.loads(result.stdout)
+        return printed
+
+
+ONE, TWO = "one article", "two articles"
+
+
+def _dump(folder: Path, articles: str) -> tuple[Path, list[str]]:
+    """A dump of the shipped article (``ONE``) or of it and the fictional one (``TWO``),
+    and the options that give the command line the same facts."""
+    folder.mkdir()
+    data: list[str] = []
+    if articles == TWO:
+        data = ["--data", str(two_articles(folder / "data"))]
+    result = RUNNER.invoke(app.app, [*data, "dump", str(folder / "facts.db")])
+    assert result.exit_code == 0, result.stderr
+    return folder / "facts.db", data
+
 
 @pytest.fixture(scope="module")
-def reader(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Reader]:
+def dumps(tmp_path_factory: pytest.TempPathFactory) -> Callable[[str], tuple[Path, list[str]]]:
+    """Each dump, made when first asked for."""
     folder = tmp_path_factory.mktemp("datasette")
-    result = RUNNER.invoke(app.app, ["dump", str(folder / "facts.db")])
-    assert result.exit_code == 0, result.stderr
+    made: dict[str, tuple[Path, list[str]]] = {}
+
+    def dump(articles: str) -> tuple[Path, list[str]]:
+        if articles not in made:
+            made[articles] = _dump(folder / articles.replace(" ", "-"), articles)
+        return made[articles]
+
+    return dump
+
+
+@pytest.fixture(scope="module", params=[ONE, TWO])
+def reader(
+    dumps: Callable[[str], tuple[Path, list[str]]], request: pytest.FixtureRequest
+) -> Iterator[Reader]:
+    """Each dump as a reader sees it: what holds for one article holds for two."""
+    made = dumps(request.param)
     threads = threading.active_count()
-    yield Reader(folder / "facts.db")
+    yield Reader(*made)
     assert threading.active_count() == threads
 
 
-def cli(*args: str) -> list[dict[str, Any]]:
-    result = RUNNER.invoke(app.app, [*args, "--json"])
-    assert result.exit_code == 0, result.stderr
-    printed: list[dict[str, Any]] = json.loads(result.stdout)
-    return printed
+@pytest.fixture(scope="module")
+def two(dumps: Callable[[str], tuple[Path, list[str]]]) -> Reader:
+    """The dump of two articles."""
+    return Reader(*dumps(TWO))
 
 
 def links(page: str) -> list[tuple[str, str]]:
@@ -101,11 +142,18 @@ def test_lists_of_references_read_as_names(reader: Reader) -> None:
     assert visit["visitors"] == "Paul Kagame"
     (meeting,) = reader.rows("events", "id=meeting-kagame-tokayev-2025-05-28")
     names = {
-        p["name"] for p in cli("people") if p["id"] in ("paul-kagame", "kassym-jomart-tokayev")
+        p["name"]
+        for p in reader.cli("people")
+        if p["id"] in ("paul-kagame", "kassym-jomart-tokayev")
     }
     assert set(meeting["people"].split(", ")) == names
+    articles = {r["id"] for r in reader.rows("articles")}
     for table in ("visits", "events", "goods"):
         for row in reader.rows(table):
+            # The one array: what Datasette's array facet reads (the ids of the articles).
+            cited = json.loads(row.pop("articles"))
+            assert cited
+            assert set(cited) <= articles
             for column, value in row.items():
                 assert not (isinstance(value, str) and value.startswith(("[", "{"))), (
                     table,
@@ -135,7 +183,7 @@ def test_the_link_tables_facet_by_name(reader: Reader) -> None:
     facets = reader.json("/facts/visits_origin.json")["facet_results"]
     results = {r["label"]: r["count"] for r in facets["country"]["results"]}
     assert results["Rwanda"] == sum(
-        1 for v in cli("visits") if "rwanda" in [c["id"] for c in v["origin"]]
+        1 for v in reader.cli("visits") if "rwanda" in [c["id"] for c in v["origin"]]
     )
 
 
@@ -143,7 +191,7 @@ def test_the_link_tables_facet_by_name(reader: Reader) -> None:
 
 
 def test_a_visits_page_shows_its_evidence_and_links_to_its_countries(reader: Reader) -> None:
-    (record,) = [v for v in cli("visits") if v["id"] == "visit-kagame-2025"]
+    (record,) = [v for v in reader.cli("visits") if v["id"] == "visit-kagame-2025"]
     page = reader.page("/facts/visits/visit-kagame-2025")
     for excerpt in record["evidence"]:
         assert excerpt in html.unescape(page)
@@ -161,7 +209,7 @@ def test_a_visits_page_shows_its_evidence_and_links_to_its_countries(reader: Rea
 
 def test_trade_amounts_are_columns_of_numbers_that_sort(reader: Reader) -> None:
     rows = reader.rows("trade", "_sort_desc=amount_value")
-    printed = {t["id"]: t["amount"] for t in cli("trade")}
+    printed = {t["id"]: t["amount"] for t in reader.cli("trade")}
     assert [r["id"] for r in rows] == sorted(printed, key=lambda i: -printed[i]["value"])
     for row in rows:
         amount = printed[row["id"]]
@@ -181,7 +229,7 @@ def test_date_sorted_pages_list_the_undated_last_as_the_cli_does(
     reader: Reader, table: str
 ) -> None:
     ids = [r["id"] for r in reader.rows(table)]
-    assert ids == [r["id"] for r in cli(table)]
+    assert ids == [r["id"] for r in reader.cli(table)]
     if table == "quotes":
         dated = [bool(r["date"]) for r in reader.rows(table)]
         assert dated == sorted(dated, reverse=True)
@@ -239,7 +287,7 @@ def test_the_database_page_shows_its_description_and_not_the_store_tables(
         assert table not in page
     tables = {t["name"]: t["hidden"] for t in reader.json("/facts.json")["tables"]}
     assert all(tables[t] for t in CORE)
-    assert {"facts", "visits", "visits_origin", "evidence", "article"} <= {
+    assert {"facts", "visits", "visits_origin", "evidence", "articles"} <= {
         t for t, hidden in tables.items() if not hidden
     }
 
@@ -262,3 +310,75 @@ def test_search_lists_the_best_matches_first(reader: Reader) -> None:
     accented = reader.json("/facts/search.json?words=TRAORE&_shape=array")
     assert accented[0]["id"] == "karamoko-jean-marie-traore"
     assert reader.json("/facts/search.json?words=&_shape=array") == []
+
+
+# -- 7. two articles: records by article, excerpts by article, disagreements ----------------
+
+
+@pytest.mark.parametrize("table", ["facts", "visits", "countries", "trade"])
+def test_records_facet_by_the_articles_they_cite(two: Reader, table: str) -> None:
+    facet = two.json(f"/facts/{table}.json?_size=0")["facet_results"]["articles"]
+    assert facet["type"] == "array"
+    counts = {r["value"]: r["count"] for r in facet["results"]}
+    for article in (r["id"] for r in two.rows("articles")):
+        if table == "facts":  # every kind at once: as each kind's own table says
+            kinds = {r["collection"] for r in two.rows(table)}
+            rows = [r for kind in kinds for r in two.rows(kind)]
+            citing = sorted(r["id"] for r in rows if article in json.loads(r["articles"]))
+        else:  # as the command line's --article picks them
+            citing = sorted(r["id"] for r in two.cli(table, "--article", article))
+        assert counts.get(article, 0) == len(citing), (table, article)
+        (chosen,) = [r for r in facet["results"] if r["value"] == article]
+        query = chosen["toggle_url"].split("?", 1)[1]
+        shown = two.rows(table, query.replace("_size=0&", ""))
+        assert sorted(r["id"] for r in shown) == citing, (table, article)
+    visit = two.rows("visits", "id=visit-kagame-2025")[0]
+    assert json.loads(visit["articles"]) == ["astana-2025-06-03", FICTIONAL_ID]
+
+
+def test_an_articles_page_links_to_its_excerpts(two: Reader) -> None:
+    excerpts = two.rows("evidence", f"article={FICTIONAL_ID}&_labels=on")
+    assert excerpts
+    assert {r["article"]["value"] for r in excerpts} == {FICTIONAL_ID}
+    page = {
+        href: " ".join(text.split())
+        for href, text in links(two.page(f"/facts/articles/{FICTIONAL_ID}"))
+    }
+    assert page[f"/facts/evidence?article={FICTIONAL_ID}"] == f"{len(excerpts)} rows"
+    # The excerpts' table links each to its article and its record, by name.
+    found = links(two.page(f"/facts/evidence?article={FICTIONAL_ID}"))
+    assert (f"/facts/articles/{FICTIONAL_ID}", FICTIONAL_ID) in found
+    visit = next(v for v in two.cli("visits") if v["id"] == "visit-kagame-2025")
+    assert ("/facts/facts/visit-kagame-2025", describe(visit)) in found
+    facet = two.json("/facts/evidence.json?_size=0")["facet_results"]["article"]["results"]
+    assert {r["value"]: r["count"] for r in facet}[FICTIONAL_ID] == len(excerpts)
+
+
+def test_records_that_disagree_stand_side_by_side_and_are_paired(two: Reader) -> None:
+    (pair,) = two.rows("disagreements", "_labels=on")
+    assert pair["record"] == {
+        "value": "trade-2024",
+        "label": "trade with African countries: $783 million",
+    }
+    assert pair["disagrees_with"] == {
+        "value": "trade-2024-fictional",
+        "label": "trade with African countries: $812 million",
+    }
+    assert pair["kind"] == "trade"
+    trade = [(r["id"], r["disagrees_with"]) for r in two.rows("trade")]
+    at = [i for i, _ in trade].index("trade-2024")
+    assert trade[at : at + 2] == [
+        ("trade-2024", "trade-2024-fictional"),
+        ("trade-2024-fictional", "trade-2024"),
+    ]
+    # A record's own page in the facts table links to its pair.
+    found = dict(links(two.page("/facts/facts/trade-2024")))
+    assert "/facts/disagreements?record=trade-2024" in found
+
+
+def test_the_database_names_its_articles(two: Reader) -> None:
+    about = two.json("/-/metadata.json")
+    assert about["source"] == "News articles: 2025-06-03, Astana; 2025-07-15, Almaty"
+    page = html.unescape(two.page("/facts"))
+    assert "Facts from 2 news articles" in page
+    assert "disagreements" in page

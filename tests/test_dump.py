@@ -20,17 +20,20 @@ from typing import Any
 
 import pytest
 import yaml
+from articles import FICTIONAL_ID, FICTIONAL_SOURCE, two_articles
 from clirun import one_line_error, run
 from helpers import SHIPPED
 from typer.testing import CliRunner
 
 from kzafrica.factfile.models import COLLECTIONS
 from kzafrica.store import access, dump, dump_tables
+from kzafrica.store.factbase import describe
 
 RUNNER = CliRunner()
 FACTS: dict[str, Any] = yaml.safe_load(SHIPPED)
-RECORDS = sum(len(v) for k, v in FACTS.items() if k != "article")
+RECORDS = sum(len(v) for k, v in FACTS.items() if k != "articles")
 ARTICLE = access.packaged_article()
+ARTICLE_ID = FACTS["articles"][0]["id"]
 
 
 @pytest.fixture
@@ -71,11 +74,14 @@ def test_one_table_per_kind_with_every_record(database: Path) -> None:
     names = {n for (n,) in rows(database, "select name from sqlite_master where type='table'")}
     assert set(dump_tables.table_names(access.load())) <= names
     for key, records in FACTS.items():
-        if key == "article":
+        if key == "articles":
             continue
         ids = [i for (i,) in rows(database, f'select id from "{key}" order by rowid')]
         assert ids == [r["id"] for r in records], key
-    assert {"facts", "facts_fts", "evidence", "article", "visits_origin"} <= names
+    assert {"facts", "facts_fts", "evidence", "articles", "visits_origin"} <= names
+    # One article: nothing disagrees, so no table of disagreements, no column of them.
+    assert "disagreements" not in names
+    assert "disagrees_with" not in [c for (_, c, *_r) in rows(database, "pragma table_info(trade)")]
 
 
 def test_scalar_nested_and_reference_columns(database: Path) -> None:
@@ -110,7 +116,8 @@ def test_foreign_keys_hold_and_are_declared(database: Path) -> None:
     }
     assert link == {("visits", "visit"), ("countries", "country")}
     assert {t for (_, _, t, *_r) in rows(database, "pragma foreign_key_list(evidence)")} == {
-        "facts"
+        "facts",
+        "articles",
     }
 
 
@@ -134,22 +141,31 @@ def test_full_text_search_ignores_accents(database: Path) -> None:
     assert search("evidence:reiterated") == ["quote-kagame-know-how"]  # the evidence column
 
 
-def test_evidence_rows_locate_each_excerpt_in_the_article_table(database: Path) -> None:
-    ((text,),) = rows(database, "select text from article")
-    assert text == ARTICLE
-    evidence = rows(database, "select record, position, text, start, end from evidence")
+def test_evidence_rows_locate_each_excerpt_in_the_articles_table(database: Path) -> None:
+    assert rows(database, "select id, date, dateline, source, text from articles") == [
+        (ARTICLE_ID, "2025-06-03", "Astana", "article.txt", ARTICLE)
+    ]
+    evidence = rows(database, "select record, position, article, text, start, end from evidence")
     assert len(evidence) == sum(
-        len(r["evidence"]) for k, v in FACTS.items() if k != "article" for r in v
+        len(r["evidence"]) for k, v in FACTS.items() if k != "articles" for r in v
     )
-    for _record, _position, excerpt, start, end in evidence:
+    for _record, _position, article, excerpt, start, end in evidence:
+        assert article == ARTICLE_ID
         assert " ".join(ARTICLE[start:end].split()) == " ".join(excerpt.split())
-    # SQLite counts characters as Python does: substr gives the same text.
-    mismatched = rows(
-        database,
-        "select count(*) from evidence, article where evidence.text !="
-        " substr(article.text, evidence.start + 1, evidence.end - evidence.start)",
-    )
-    assert mismatched == [(0,)]
+    assert rows(database, MISMATCHED) == [(0,)]
+
+
+# Excerpts that are not where their rows say, in their own article's text. SQLite counts
+# characters as Python does: substr gives the same text.
+MISMATCHED = (
+    "select count(*) from evidence join articles on articles.id = evidence.article where"
+    " evidence.text != substr(articles.text, evidence.start + 1, evidence.end - evidence.start)"
+)
+
+
+def test_every_record_names_the_article_it_cites(database: Path) -> None:
+    cited = rows(database, "select distinct articles from facts union select articles from visits")
+    assert cited == [(json.dumps([ARTICLE_ID]),)]
 
 
 def test_opens_with_the_sqlite3_shell(database: Path) -> None:
@@ -185,7 +201,7 @@ def test_datasette_metadata_describes_every_table_and_column(database: Path) -> 
 def test_the_browse_tables_go_into_a_callers_transaction(tmp_path: Path) -> None:
     conn = sqlite3.connect(tmp_path / "shared.db", isolation_level=None)
     conn.execute("BEGIN")
-    dump_tables.write_browse_tables(conn, access.load(), ARTICLE)
+    dump_tables.write_browse_tables(conn, access.load(), {ARTICLE_ID: ARTICLE})
     conn.execute("ROLLBACK")  # nothing was committed behind the caller's back
     assert conn.execute("select count(*) from sqlite_master").fetchone() == (0,)
     conn.close()
@@ -199,8 +215,8 @@ def test_json_dump_is_the_query_commands_records(out: Path) -> None:
     result = run("dump", str(target))
     assert result.exit_code == 0, result.stderr
     data = json.loads(target.read_text(encoding="utf-8"))
-    assert list(data) == ["article", *(k for k in COLLECTIONS if k in FACTS)]
-    assert sum(len(v) for k, v in data.items() if k != "article") == RECORDS
+    assert list(data) == ["articles", *(k for k in COLLECTIONS if k in FACTS)]
+    assert sum(len(v) for k, v in data.items() if k != "articles") == RECORDS
     for command, key in [
         ("visits", "visits"),
         ("trade", "trade"),
@@ -210,7 +226,94 @@ def test_json_dump_is_the_query_commands_records(out: Path) -> None:
     ]:
         printed = json.loads(run(command, "--json").stdout)
         assert sorted(printed, key=lambda r: r["id"]) == sorted(data[key], key=lambda r: r["id"])
-    assert data["article"]["dateline"] == "Astana"
+    (article,) = data["articles"]
+    assert (article["id"], article["dateline"]) == (ARTICLE_ID, "Astana")
+    assert data["visits"][0]["sources"] == [{"id": ARTICLE_ID, "date": "2025-06-03"}]
+
+
+# -- two articles ------------------------------------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def two(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """A folder holding the dumps of two articles: two.db (and its metadata) and two.json."""
+    folder = tmp_path_factory.mktemp("two")
+    facts = two_articles(folder / "data")
+    for name in ("two.db", "two.json"):
+        result = run("--data", str(facts), "dump", str(folder / name))
+        assert result.exit_code == 0, result.stderr
+    return folder
+
+
+def test_the_articles_table_holds_each_article_and_its_text(two: Path) -> None:
+    found = rows(two / "two.db", "select id, title, date, dateline, source, text from articles")
+    fictional = FICTIONAL_SOURCE.read_text(encoding="utf-8")
+    assert fictional.startswith("FICTIONAL TEST TEXT")
+    title = "Rwanda and Kazakhstan take the next steps"
+    assert found == [
+        (ARTICLE_ID, None, "2025-06-03", "Astana", "article.txt", ARTICLE),
+        (FICTIONAL_ID, title, "2025-07-15", "Almaty", f"{FICTIONAL_ID}.txt", fictional),
+    ]
+
+
+def test_each_excerpt_is_located_in_its_own_article(two: Path) -> None:
+    db = two / "two.db"
+    assert rows(db, "pragma foreign_key_check") == []
+    keys = {(t, f, to) for (_, _, t, f, to, *_r) in rows(db, "pragma foreign_key_list(evidence)")}
+    assert ("articles", "article", "id") in keys
+    assert rows(db, MISMATCHED) == [(0,)]
+    # Kagame's visit, reported by both: one record, its excerpts from each article.
+    sql = "select distinct article from evidence where record = ? order by position"
+    assert rows(db, sql, "visit-kagame-2025") == [(ARTICLE_ID,), (FICTIONAL_ID,)]
+
+
+def test_records_name_the_articles_they_cite_as_the_json_dump_does(two: Path) -> None:
+    db = two / "two.db"
+    data = json.loads((two / "two.json").read_text(encoding="utf-8"))
+    assert [a["id"] for a in data["articles"]] == [ARTICLE_ID, FICTIONAL_ID]
+    hub = {i: json.loads(a) for i, a in rows(db, "select id, articles from facts")}
+    names = dict(rows(db, "select id, name from facts"))
+    citing = []  # the records that cite the fictional article
+    for key, records in data.items():
+        own = {} if key == "articles" else dict(rows(db, f'select id, articles from "{key}"'))
+        for record in records if own else ():
+            ids = [s["id"] for s in record["sources"]]
+            assert hub[record["id"]] == json.loads(own[record["id"]]) == ids, record["id"]
+            assert names[record["id"]] == describe(record)  # the command line's one line
+            citing += [record["id"]] if FICTIONAL_ID in ids else []
+    assert hub["visit-kagame-2025"] == [ARTICLE_ID, FICTIONAL_ID]
+    assert hub["trade-2024-fictional"] == [FICTIONAL_ID]
+    # SQLite's JSON functions find the records that cite one article.
+    sql = "select facts.id from facts, json_each(facts.articles) where json_each.value = ?"
+    assert sorted(i for (i,) in rows(db, sql, FICTIONAL_ID)) == sorted(citing)
+
+
+def test_records_that_disagree_name_each_other(two: Path) -> None:
+    db = two / "two.db"
+    trade = dict(rows(db, "select id, disagrees_with from trade"))
+    assert (trade["trade-2024"], trade["trade-2024-fictional"]) == (
+        "trade-2024-fictional",
+        "trade-2024",
+    )
+    assert trade["trade-2022"] is None
+    assert rows(db, "select record, disagrees_with, kind from disagreements") == [
+        ("trade-2024", "trade-2024-fictional", "trade")
+    ]
+    data = json.loads((two / "two.json").read_text(encoding="utf-8"))
+    said = {r["id"]: r["disagrees_with"] for r in data["trade"]}
+    assert said["trade-2024-fictional"] == ["trade-2024"]
+    assert said["trade-2024"] == ["trade-2024-fictional"]
+
+
+def test_the_metadata_names_both_articles(two: Path) -> None:
+    metadata = json.loads((two / "two.metadata.json").read_text(encoding="utf-8"))
+    assert metadata["source"] == "News articles: 2025-06-03, Astana; 2025-07-15, Almaty"
+    assert metadata["description"].startswith("Facts from 2 news articles")
+    tables = metadata["databases"]["two"]["tables"]
+    assert {"array": "articles"} in tables["facts"]["facets"]
+    assert {"array": "articles"} in tables["visits"]["facets"]
+    assert tables["articles"]["columns"]["title"]
+    assert tables["disagreements"]["columns"]["disagrees_with"]
 
 
 # -- refusing, replacing, atomicity ------------------------------------------------------
@@ -283,7 +386,7 @@ def test_invalid_data_is_reported_and_nothing_written(tmp_path: Path) -> None:
     bad.write_text(SHIPPED.replace("  dateline: Astana", "  dateline: 7"), encoding="utf-8")
     result = run("--data", str(bad), "dump", str(tmp_path / "out.db"))
     assert result.exit_code == 1
-    assert "article.dateline" in result.stderr
+    assert "articles.0.dateline" in result.stderr
     assert not (tmp_path / "out.db").exists()
 
 

@@ -209,11 +209,15 @@ def dump(
     from kzafrica.store import dump as dumping
 
     try:
-        dumping.outputs(file)  # a bad name is a usage error before any work
+        sqlite = len(dumping.outputs(file)) > 1  # a bad name is a usage error before any work
         dataset = access.load(ctx.ensure_object(State).data)
-        facts = FactBase(dataset)
-        text = article_of(facts, facts.article_ids()[0])
-        written = dumping.dump(dataset, text, file, force=force)
+        texts: dict[str, str] = {}
+        if sqlite:  # the articles' texts go into a database; a JSON file has the records
+            from kzafrica.answers import coverage
+
+            facts = FactBase(dataset)
+            texts = {i: coverage.article_text(facts, i) for i in facts.article_ids()}
+        written = dumping.dump(dataset, texts, file, force=force)
     except UsageError as exc:
         streams.fail(str(exc), streams.USAGE_ERROR)
     except dumping.WriteFailed as exc:  # a full disk, no permission: as for any output
@@ -228,4 +232,5 @@ def dump(
         also = f" and {written[1]}"
         hint = f"; browse with: datasette {quote(str(written[0]))} --metadata"
         hint += f" {quote(str(written[1]))}"
+        hint += "".join(f" {quote(word)}" for word in dumping.datasette_options(dataset))
     streams.say(f"wrote {written[0]} ({dumping.count(dataset)} records){also}{hint}")

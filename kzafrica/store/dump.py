@@ -3,8 +3,9 @@
 ``FILE.db`` or ``FILE.sqlite``: a SQLite database of browsing tables (see
 :mod:`kzafrica.store.dump_tables`) beside the indexed store's own ``kz_`` tables (written by
 :mod:`kzafrica.store.sqlite_store`, the writer of the cache and of the shipped store), with
-Datasette metadata beside it as ``FILE.metadata.json``. ``FILE.json``: one JSON object,
-every record in the form the query commands print.
+Datasette metadata beside it as ``FILE.metadata.json``; it holds every article's text, the
+evidence's offsets count in. ``FILE.json``: one JSON object, the articles and every record
+in the form the query commands print.
 
 Each file is written to a temporary file in the same folder, created exclusively, and
 renamed over FILE only once complete (``os.replace``), so FILE is never seen half written;
@@ -23,7 +24,7 @@ import errno
 import json
 import os
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -59,8 +60,11 @@ class WriteFailed(Exception):
     """The dump could not be written: one line saying why (exit 74, as for any output)."""
 
 
-def dump(dataset: Dataset, article_text: str, target: str, *, force: bool = False) -> list[Path]:
-    """Write the fact base to ``target`` (and its metadata); return the files written."""
+def dump(
+    dataset: Dataset, texts: Mapping[str, str], target: str, *, force: bool = False
+) -> list[Path]:
+    """Write the fact base to ``target`` (and its metadata); return the files written.
+    ``texts``: every article's text by id, for a SQLite file (a JSON file needs none)."""
     files = outputs(target)
     try:
         target.encode("utf-8")
@@ -83,7 +87,7 @@ def dump(dataset: Dataset, article_text: str, target: str, *, force: bool = Fals
         else:
             # Both files complete before either replaces anything.
             with _staged(files[0]) as temp_db, _staged(files[1]) as temp_meta:
-                _write_sqlite(temp_db, dataset, article_text)
+                _write_sqlite(temp_db, dataset, texts)
                 _write_json(temp_meta, dump_metadata.metadata(dataset, files[0].stem))
                 _replace([(temp_db, files[0]), (temp_meta, files[1])], force)
     except FileExistsError as exc:  # made meanwhile, by another run or by hand
@@ -141,18 +145,33 @@ def everything(facts: FactBase) -> dict[str, Any]:
     return out
 
 
+# Datasette gives a facet 200 ms by default; the facet by article takes about 10 µs a row
+# (it reads each row's array), so a big fact base needs more, or the facet is left out.
+FACET_MS = 200
+FACET_MS_PER_RECORD = 0.02  # twice what it takes, for a slower machine
+
+
+def datasette_options(dataset: Dataset) -> list[str]:
+    """What ``datasette`` needs, beyond the files, to show a dump of ``dataset`` whole:
+    for a big fact base, the time its facets take."""
+    needed = count(dataset) * FACET_MS_PER_RECORD
+    if needed <= FACET_MS:
+        return []
+    return ["--setting", "facet_time_limit_ms", str(-(-int(needed) // 1000) * 1000)]
+
+
 def count(dataset: Dataset) -> int:
     """How many records a fact base holds."""
     return sum(len(v) for k, v in dataset.facts.items() if k != "articles" and isinstance(v, list))
 
 
-def _write_sqlite(path: Path, dataset: Dataset, article_text: str) -> None:
+def _write_sqlite(path: Path, dataset: Dataset, texts: Mapping[str, str]) -> None:
     conn = sqlite3.connect(path, isolation_level=None)  # transactions by hand
     try:
         conn.execute("BEGIN")
         # The browsing tables first (tools list tables in creation order), then the same
         # writer as the cache and the shipped store.
-        write_browse_tables(conn, dataset, article_text)
+        write_browse_tables(conn, dataset, texts)
         sqlite_store.write(conn, dataset, DUMP_KEY)
         conn.execute("COMMIT")
     finally:

@@ -3,7 +3,8 @@
 What a reader sees on Datasette's pages: the database's title, source and description;
 a description of every table and of every column, from the models' field docs, put as
 they read in a table (1 or 0, not true or false; empty, not None); the column that names
-each row (so a link to a visit reads as the visit, not its id); facets; each kind's rows
+each row (so a link to a visit reads as the visit, not its id); facets (every record
+table by the articles its records cite, an array facet); each kind's rows
 in the command line's date order, undated last; the store's own ``kz_`` tables hidden;
 and a canned query, ``search``, that lists the best matches first (Datasette's search
 box on a table keeps the table's order).
@@ -23,14 +24,18 @@ from kzafrica.factfile import fieldhelp
 from kzafrica.factfile.dataset import Dataset
 from kzafrica.factfile.models import COLLECTIONS
 from kzafrica.store.dump_tables import (
-    ARTICLE,
+    ARTICLES,
     DATE_ORDER,
+    DISAGREEMENTS,
+    DISAGREES,
     EVIDENCE,
     FTS,
     HUB,
     LABEL,
     Column,
+    article_columns,
     columns,
+    disagreements,
     label_column,
     link_columns,
     link_table,
@@ -52,7 +57,7 @@ CORE = {
     "kz_meta": {
         "format": "The store's format version.",
         "key": "What the store was made from.",
-        "body": "Record kinds, reference fields, collections and the article (JSON).",
+        "body": "Record kinds, reference fields, collections and the articles (JSON).",
         "digest": DIGEST,
     },
     "kz_collections": {
@@ -63,7 +68,8 @@ CORE = {
     "kz_records": {
         "id": "The record's id.",
         "collection": "The list that holds it.",
-        "article": "The article it cites.",
+        "article": "The id of the file's first article (body's evidence_at names the"
+        " article of each excerpt).",
         "body": "Its fields as validated (JSON).",
         "linked": "1 when other records refer to it: it has a row in kz_links.",
         "digest": DIGEST,
@@ -81,49 +87,70 @@ def metadata(dataset: Dataset, database: str = "facts") -> dict[str, Any]:
     """Datasette metadata for a database of these tables named ``database`` (Datasette
     names a database after its file: ``facts.db`` is ``facts``)."""
     facts = FactBase(dataset)
-    article = facts.article
     tables: dict[str, Any] = {
         HUB: {
             "description": "Every record once: its kind, the table that holds it, a one-line"
-            " name and its evidence. Search it: any case, any accents (the search query"
-            " lists the best matches first).",
+            " name, the articles it cites and its evidence. Search it: any case, any accents"
+            " (the search query lists the best matches first).",
             "label_column": "name",
             "fts_table": FTS,
             "fts_pk": "rowid",
-            "facets": ["kind"],
+            "facets": ["kind", BY_ARTICLE],
             "columns": {
                 "id": "The record's id, unique across all tables.",
                 "kind": "The record kind (visit, person, …).",
                 "collection": "The table that holds the record's fields.",
                 "name": "What the record is, in one line.",
-                "evidence": "The excerpts of the article that state it, one a line.",
+                ARTICLES: CITES,
+                "evidence": "The excerpts that state it, one a line (the evidence table says"
+                " which article each is from, and where).",
             },
         },
     }
     for key in facts.collections:
         tables.update(_collection(facts, key))
+    if disagreements(facts):
+        tables[DISAGREEMENTS] = {
+            "description": "Where two articles disagree: each pair of records that give"
+            " different values for the same thing, once. Both records stand; neither is"
+            " taken for the right one.",
+            "facets": ["kind"],
+            "columns": {
+                "record": "One of the two records (an id in facts).",
+                DISAGREES: "The other record: from another article, it gives a different"
+                " value for the same thing (an id in facts).",
+                "kind": "The kind of both records.",
+            },
+        }
     tables[EVIDENCE] = {
-        "description": "Every excerpt of the article that a record cites, with where it"
-        " is in the article.",
+        "description": "Every excerpt that a record cites, with the article it is from and"
+        " where it is in that article.",
         "label_column": "text",
+        "facets": ["article"],
         "columns": {
             "record": "The record that cites it.",
             "position": "Its place in the record's evidence, from 0.",
+            "article": "The article it is from (an id in articles).",
             "text": "The excerpt, verbatim.",
-            "start": "Where it starts in article.text, in characters from 0.",
-            "end": "Where it ends in article.text (exclusive).",
+            "start": "Where it starts in its article's text, in characters from 0.",
+            "end": "Where it ends in its article's text (exclusive).",
         },
     }
-    tables[ARTICLE] = {
-        "description": "The article the facts come from.",
-        "label_column": "source",
-        "columns": {
-            "source": "The shipped copy, in kzafrica/sources/.",
-            "date": "Its date.",
-            "dateline": "Its dateline.",
-            "evidence": "The excerpt that gives its date and dateline.",
-            "text": "The whole text, as shipped.",
-        },
+    described = {
+        "id": "The article's id, as the evidence table and every articles column give it.",
+        "title": "Its title; empty where it has none.",
+        "date": "Its date, as it gives it.",
+        "dateline": "Its dateline.",
+        "source": "The file of its text, shipped in kzafrica/sources/ or in a sources"
+        " folder beside the facts file.",
+        "evidence": "Its own words that give its date and dateline.",
+        "text": "The whole text: the evidence table's start and end count characters in it.",
+    }
+    tables[ARTICLES] = {
+        "description": "The articles the facts come from, one row each, with their texts."
+        " An article's page links to its excerpts in the evidence table.",
+        "label_column": "id",
+        "columns": {name: described[name] for name in article_columns(facts)},
     }
     for table, described in CORE.items():
         tables[table] = {
@@ -131,15 +158,24 @@ def metadata(dataset: Dataset, database: str = "facts") -> dict[str, Any]:
             "description": "kzafrica's own index for its queries, not for browsing.",
             "columns": described,
         }
+    many = len(facts.articles) > 1
+    words = "the articles' own words" if many else "the article's own words"
     about = (
-        "Facts from one news article on Kazakhstan–Africa relations, each with the"
-        " article's own words as evidence. Start with the facts table: search it, or follow"
-        " a record to its own table."
+        f"Facts from {_count(len(facts.articles))} on Kazakhstan–Africa relations, each"
+        f" with {words} as evidence. Start with the facts table: search it, or follow a"
+        " record to its own table."
     )
+    if many:
+        about += " Facet a table by its articles column to see what one article says"
+        about += (
+            "; the disagreements table lists where two articles give different values."
+            if disagreements(facts)
+            else "."
+        )
     return {
         "title": "kzafrica: Kazakhstan–Africa relations",
         "description": about,
-        "source": f"News article, {article['date']}, {article['dateline']}",
+        "source": _sources(facts.articles),
         "databases": {
             database: {
                 "description": about,
@@ -157,6 +193,30 @@ def metadata(dataset: Dataset, database: str = "facts") -> dict[str, Any]:
     }
 
 
+# Datasette's array facet: each article with its count of records, a click filters by it.
+BY_ARTICLE = {"array": ARTICLES}
+CITES = (
+    "The ids of the articles it cites (rows of the articles table). Facet by it to see what"
+    " one article says."
+)
+# Articles named one by one in the database's source, up to this many.
+_NAMED = 3
+
+
+def _count(articles: int) -> str:
+    return "one news article" if articles == 1 else f"{articles} news articles"
+
+
+def _sources(articles: list[dict[str, Any]]) -> str:
+    """The database's source line: each article by date and dateline, or the range."""
+    if len(articles) == 1:
+        return f"News article, {articles[0]['date']}, {articles[0]['dateline']}"
+    if len(articles) <= _NAMED:
+        return "News articles: " + "; ".join(f"{a['date']}, {a['dateline']}" for a in articles)
+    days = sorted(str(a["date"]) for a in articles)
+    return f"{len(articles)} news articles, {days[0]} to {days[-1]}"
+
+
 def _collection(facts: FactBase, key: str) -> dict[str, Any]:
     """The metadata of collection ``key``'s table and of its link tables."""
     model = COLLECTIONS[key]
@@ -168,9 +228,10 @@ def _collection(facts: FactBase, key: str) -> dict[str, Any]:
         "label_column": label_column(names),
         "columns": described,
     }
-    facets = [c.name for c in layout if c.shows == "value" and fieldhelp.choices(model, c.field)]
-    if facets:
-        meta["facets"] = facets
+    facets: list[Any] = [
+        c.name for c in layout if c.shows == "value" and fieldhelp.choices(model, c.field)
+    ]
+    meta["facets"] = [*facets, BY_ARTICLE]
     if DATE_ORDER in names:
         # Opens in date order, undated last; the date itself is not offered as a sort,
         # where SQLite would put the undated first.
@@ -205,8 +266,16 @@ def _column(facts: FactBase, key: str, model: type[BaseModel], column: Column) -
         )
     if column.shows == "evidence":
         return (
-            "The article's own words for it: the excerpts that state it, one a line (the"
-            " evidence table has where each stands in the article)."
+            "The excerpts that state it, one a line (the evidence table says which article"
+            " each is from, and where it stands there)."
+        )
+    if column.shows == ARTICLES:
+        return CITES
+    if column.shows == DISAGREES:
+        return (
+            "The ids of the records in this table, from other articles, that give a different"
+            " value for the same thing, comma-separated. Both records stand; the"
+            f" {DISAGREEMENTS} table pairs them."
         )
     said = fieldhelp.meaning(model, column.field)
     if column.shows == "ref":
@@ -227,7 +296,7 @@ def _column(facts: FactBase, key: str, model: type[BaseModel], column: Column) -
     if column.field == "date":
         records = facts.records(key)
         if any(not r.get("date") for r in records):
-            text = f"{text.rstrip('.')}; empty where the article gives no date."
+            text = f"{text.rstrip('.')}; empty where the articles give none."
         text += f" To sort by date, sort by {DATE_ORDER} (undated last)."
     return text
 

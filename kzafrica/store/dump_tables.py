@@ -4,10 +4,10 @@
 caller's transaction, these tables, in this order (the order ``sqlite-utils tables`` and
 ``.tables`` list them in):
 
-- ``facts``: every record once, with its kind, its table, a one-line ``name`` and its
-  evidence;
+- ``facts``: every record once, with its kind, its table, a one-line ``name``, the
+  articles it cites (``articles``) and its evidence;
 - one table per collection (``countries``, ``visits``, …): one row per record, the
-  fields the article fills in some record as columns (a field empty in every record is
+  fields the articles fill in some record as columns (a field empty in every record is
   left out), and:
 
   - a reference as the id it holds, with a foreign key to the table of the record it
@@ -21,11 +21,17 @@ caller's transaction, these tables, in this order (the order ``sqlite-utils tabl
   - ``label``, the one-line name, for a kind without a name, title or text of its own;
   - ``date_order``, for a kind with dates: the order the command line lists records in
     (by date, undated last);
-  - ``evidence``: the record's excerpts of the article, one a line;
-- ``evidence``: one row per excerpt, with its ``start`` and ``end`` offsets in the
-  article (``substr(article.text, start + 1, end - start)`` is the excerpt, whitespace
-  aside: SQLite counts characters as Python does);
-- ``article``: the article itself, one row;
+  - ``disagrees_with``: the ids of the records of the same table that another article
+    gives a different value in, comma-separated (only where some record has one);
+  - ``articles``: the ids of the articles the record cites, as a JSON array (Datasette's
+    array facet lists each article with its count of records, and filters by one);
+  - ``evidence``: the record's excerpts, one a line;
+- ``disagreements``: each pair of records that disagree, once (only where there is one);
+- ``evidence``: one row per excerpt, with the ``article`` it is from (a foreign key) and
+  its ``start`` and ``end`` offsets in that article's text
+  (``substr(articles.text, start + 1, end - start)`` is the excerpt, whitespace aside:
+  SQLite counts characters as Python does);
+- ``articles``: the articles, one row each, with their texts;
 - ``facts_fts``, an FTS5 index over the facts' names and evidence that ignores case and
   accents (``traore`` finds Traoré), which Datasette's search box uses.
 
@@ -39,6 +45,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import sqlite3
+from collections.abc import Callable, Mapping
 from typing import Any, NamedTuple
 
 from kzafrica.factfile import dates, excerpts
@@ -48,13 +55,16 @@ from kzafrica.store.factbase import FactBase, Record, describe
 HUB = "facts"
 FTS = "facts_fts"
 EVIDENCE = "evidence"
-ARTICLE = "article"
+ARTICLES = "articles"  # the table of the articles, and each record's column of their ids
+DISAGREEMENTS = "disagreements"
+DISAGREES = "disagrees_with"
 LABEL = "label"
 DATE_ORDER = "date_order"
 # Full-text search that ignores case and accents.
 TOKENIZE = "unicode61 remove_diacritics 2"
-# Record fields that are not columns as they stand: the evidence is one text column.
-_NOT_COLUMNS = ("evidence", "evidence_at")
+# Record fields that are not columns as they stand: the evidence is one text column, and
+# ``articles`` (the ids of the articles it cites) is made from where it stands.
+_NOT_COLUMNS = ("evidence", "evidence_at", ARTICLES)
 # Between the names of a list (as the command line's one-line names join them).
 SEPARATOR = ", "
 
@@ -64,8 +74,8 @@ class Column(NamedTuple):
     record field it shows ('' for one made from the whole record) and how:
 
     ``value`` as it is; ``ref`` an id; ``names`` the names of a list of references;
-    ``texts`` a list of text; ``part`` one part of an object; ``label``, ``date_order``
-    and ``evidence`` (see the module's docs)."""
+    ``texts`` a list of text; ``part`` one part of an object; ``label``, ``date_order``,
+    ``disagrees_with``, ``articles`` and ``evidence`` (see the module's docs)."""
 
     name: str
     declared: str
@@ -86,19 +96,24 @@ def table_names(dataset: Dataset) -> list[str]:
     for key in facts.collections:
         names.append(key)
         names += [link_table(key, field) for field in list_references(facts, key)]
-    return [*names, EVIDENCE, ARTICLE, FTS]
+    if disagreements(facts):
+        names.append(DISAGREEMENTS)
+    return [*names, EVIDENCE, ARTICLES, FTS]
 
 
-def write_browse_tables(conn: sqlite3.Connection, dataset: Dataset, article_text: str) -> None:
+def write_browse_tables(
+    conn: sqlite3.Connection, dataset: Dataset, texts: Mapping[str, str]
+) -> None:
     """Create and fill every browsing table on ``conn``, in the transaction the caller
-    holds (nothing is committed here). A table that exists already is an error."""
+    holds (nothing is committed here); ``texts`` holds every article's text, by id. A
+    table that exists already is an error."""
     facts = FactBase(dataset)
-    finder = excerpts.Finder(article_text)
     _hub(conn, facts)
     for key in facts.collections:
         _collection(conn, facts, key)
-    _evidence(conn, facts, finder)
-    _article(conn, facts, article_text)
+    _disagreements(conn, facts)
+    _evidence(conn, facts, texts)
+    _articles(conn, facts, texts)
     # An external-content index (content="facts"): Datasette finds it by that clause and
     # searches the facts table through it.
     conn.execute(
@@ -112,45 +127,122 @@ def _hub(conn: sqlite3.Connection, facts: FactBase) -> None:
     conn.execute(
         f"CREATE TABLE {q(HUB)} ({q('id')} TEXT PRIMARY KEY NOT NULL, {q('kind')} TEXT NOT NULL,"
         f" {q('collection')} TEXT NOT NULL, {q('name')} TEXT NOT NULL,"
-        f" {q('evidence')} TEXT NOT NULL)"
+        f" {q(ARTICLES)} TEXT NOT NULL, {q('evidence')} TEXT NOT NULL)"
     )
+    cited = ArticleIds(facts)
     hub = [
-        (record["id"], facts.kind(key), key, _label(facts, key, record), _excerpts(record))
+        (
+            record["id"],
+            facts.kind(key),
+            key,
+            _label(facts, key, record),
+            cited.json(record),
+            _excerpts(record),
+        )
         for key, record in facts.all()
     ]
     _insert(conn, HUB, hub)
 
 
-def _evidence(conn: sqlite3.Connection, facts: FactBase, finder: excerpts.Finder) -> None:
+class ArticleIds:
+    """The articles each record cites, in the articles' order, as the ``articles`` column
+    holds them (a JSON array of ids: what Datasette's array facet reads)."""
+
+    def __init__(self, facts: FactBase) -> None:
+        # By position, once: FactBase.cites would walk the articles for every record.
+        self._order = {article_id: n for n, article_id in enumerate(facts.article_ids())}
+        self._first = facts.article_ids()[:1]
+
+    def ids(self, record: Record) -> list[str]:
+        found = {at.get("article") for at in record.get("evidence_at", ())}
+        known = [i for i in found if isinstance(i, str) and i in self._order]
+        return sorted(known, key=self._order.__getitem__) if known else list(self._first)
+
+    def json(self, record: Record) -> str:
+        return json.dumps(self.ids(record), ensure_ascii=False)
+
+
+def disagreements(facts: FactBase) -> list[tuple[str, str, str]]:
+    """(record, the record it disagrees with, their kind) for each pair once, the record
+    that comes first in the file first (``disagrees_with`` names both ways)."""
+    order = {record_id: n for n, record_id in enumerate(facts.ids())}
+    pairs = []
+    for key, record in facts.all():
+        for other in record.get(DISAGREES) or ():
+            if other in order and order[record["id"]] < order[other]:
+                pairs.append((record["id"], other, facts.kind(key)))
+    return pairs
+
+
+def _disagreements(conn: sqlite3.Connection, facts: FactBase) -> None:
+    pairs = disagreements(facts)
+    if not pairs:
+        return  # a table with no rows says nothing
+    conn.execute(
+        f"CREATE TABLE {q(DISAGREEMENTS)} ("
+        f"{q('record')} TEXT NOT NULL REFERENCES {q(HUB)}({q('id')}),"
+        f" {q(DISAGREES)} TEXT NOT NULL REFERENCES {q(HUB)}({q('id')}),"
+        f" {q('kind')} TEXT NOT NULL, PRIMARY KEY ({q('record')}, {q(DISAGREES)}))"
+    )
+    _insert(conn, DISAGREEMENTS, pairs)
+
+
+def _evidence(conn: sqlite3.Connection, facts: FactBase, texts: Mapping[str, str]) -> None:
     conn.execute(
         f"CREATE TABLE {q(EVIDENCE)} ("
         f"{q('record')} TEXT NOT NULL REFERENCES {q(HUB)}({q('id')}),"
-        f" {q('position')} INTEGER NOT NULL, {q('text')} TEXT NOT NULL,"
-        f" {q('start')} INTEGER, {q('end')} INTEGER,"
+        f" {q('position')} INTEGER NOT NULL,"
+        f" {q('article')} TEXT NOT NULL REFERENCES {q(ARTICLES)}({q('id')}),"
+        f" {q('text')} TEXT NOT NULL, {q('start')} INTEGER, {q('end')} INTEGER,"
         f" PRIMARY KEY ({q('record')}, {q('position')}))"
     )
+    # Datasette counts an article's excerpts on its page, and facets by article.
+    conn.execute(f"CREATE INDEX {q(EVIDENCE + '_article')} ON {q(EVIDENCE)}({q('article')})")
+    first = facts.article_ids()[0]
+    finders: dict[str, excerpts.Finder] = {}
+
+    def finder(article_id: str) -> excerpts.Finder:  # only for an excerpt not yet located
+        if article_id not in finders:
+            finders[article_id] = excerpts.Finder(texts[article_id])
+        return finders[article_id]
+
     evidence = []
     for _key, record in facts.all():
-        for position, (text, span) in enumerate(_located(record, finder)):
+        for position, (text, article, span) in enumerate(_located(record, first, finder)):
             start, end = (span.start, span.end) if span else (None, None)
-            evidence.append((record["id"], position, text, start, end))
+            evidence.append((record["id"], position, article, text, start, end))
     _insert(conn, EVIDENCE, evidence)
 
 
 def _label(facts: FactBase, key: str, record: Record) -> str:
-    return describe(facts.expand(key, record))
+    """The command line's one-line name: :func:`describe` of the record with its kind and
+    its references expanded, all it reads (the rest of the output form, such as its
+    sources, would cost the dump of many articles dearly and change nothing)."""
+    refs = facts.references.get(key, {})
+    shown: Record = {"kind": facts.kind(key)}
+    for field, value in record.items():
+        if field in refs and value is not None:
+            value = [facts.ref(v) for v in value] if isinstance(value, list) else facts.ref(value)
+        shown[field] = value
+    return describe(shown)
 
 
 def _excerpts(record: Record) -> str:
     return "\n".join(record["evidence"])
 
 
-def _located(record: Record, finder: excerpts.Finder) -> list[tuple[str, excerpts.Span | None]]:
-    """Each excerpt with its location: the stored one, else found now."""
-    stored = excerpts.spans_of(record)
+def _located(
+    record: Record, first: str, finder: Callable[[str], excerpts.Finder]
+) -> list[tuple[str, str, excerpts.Span | None]]:
+    """Each excerpt with its article and its place there: the stored ones, else (an
+    excerpt validation did not locate) the first article's, found now."""
+    stored = record.get("evidence_at") or []
     if len(stored) == len(record["evidence"]):
-        return list(zip(record["evidence"], stored, strict=True))
-    return [(text, finder.find(text)) for text in record["evidence"]]
+        return [
+            (text, at.get("article") or first, excerpts.Span(at["start"], at["end"]))
+            for text, at in zip(record["evidence"], stored, strict=True)
+        ]
+    return [(text, first, finder(first).find(text)) for text in record["evidence"]]
 
 
 def columns(facts: FactBase, key: str) -> list[Column]:
@@ -180,6 +272,8 @@ def columns(facts: FactBase, key: str) -> list[Column]:
                 inner = [v.get(part) if isinstance(v, dict) else None for v in values]
                 if not all(_empty(v) for v in inner):
                     out.append(Column(f"{name}_{part}", _sql_type(inner), name, "part", part))
+        elif name == DISAGREES:
+            out.append(Column(name, "TEXT", name, DISAGREES))
         elif any(isinstance(v, list) for v in values):
             out.append(Column(name, "TEXT", name, "texts"))
         else:
@@ -188,6 +282,7 @@ def columns(facts: FactBase, key: str) -> list[Column]:
             out.append(Column(DATE_ORDER, "INTEGER NOT NULL", "", DATE_ORDER))
     if not any(c.name in LABELS for c in out):
         out.insert(1, Column(LABEL, "TEXT NOT NULL", "", LABEL))
+    out.append(Column(ARTICLES, "TEXT NOT NULL", "", ARTICLES))
     out.append(Column("evidence", "TEXT NOT NULL", "", "evidence"))
     return out
 
@@ -205,12 +300,23 @@ def _empty(value: Any) -> bool:
     return value is None or value == [] or value == {}
 
 
-def _cell(facts: FactBase, key: str, column: Column, record: Record, order: dict[str, int]) -> Any:
+def _cell(
+    facts: FactBase,
+    key: str,
+    column: Column,
+    record: Record,
+    order: dict[str, int],
+    cited: ArticleIds,
+) -> Any:
     value = record.get(column.field) if column.field else None
     if column.shows == LABEL:
         return _label(facts, key, record)
     if column.shows == DATE_ORDER:
         return order[record["id"]]
+    if column.shows == ARTICLES:
+        return cited.json(record)
+    if column.shows == DISAGREES:  # ids, not names: two records that disagree share a name
+        return SEPARATOR.join(value) if value else None
     if column.shows == "evidence":
         return _excerpts(record)
     if column.shows == "names":
@@ -250,10 +356,13 @@ def _collection(conn: sqlite3.Connection, facts: FactBase, key: str) -> None:
     tables = {kind: k for k, kind in facts.kinds.items()}
     layout = columns(facts, key)
     order = date_order(records)
+    cited = ArticleIds(facts)
     conn.execute(
         f"CREATE TABLE {q(key)} ({', '.join(f'{q(c.name)} {c.declared}' for c in layout)})"
     )
-    _insert(conn, key, [tuple(_cell(facts, key, c, r, order) for c in layout) for r in records])
+    _insert(
+        conn, key, [tuple(_cell(facts, key, c, r, order, cited) for c in layout) for r in records]
+    )
     for field in list_references(facts, key):
         source, target = link_columns(facts, key, field)
         table = link_table(key, field)
@@ -320,15 +429,25 @@ def _sql_value(value: Any) -> Any:
     return value
 
 
-def _article(conn: sqlite3.Connection, facts: FactBase, text: str) -> None:
-    article = facts.article
+def article_columns(facts: FactBase) -> list[str]:
+    """The columns of the articles table: ``title`` only where some article has one."""
+    titled = any(article.get("title") for article in facts.articles)
+    return ["id", *(["title"] if titled else []), "date", "dateline", "source", "evidence", "text"]
+
+
+def _articles(conn: sqlite3.Connection, facts: FactBase, texts: Mapping[str, str]) -> None:
+    names = article_columns(facts)
+    declared = {"id": "TEXT PRIMARY KEY NOT NULL", "title": "TEXT"}
     conn.execute(
-        f"CREATE TABLE {q(ARTICLE)} ({q('source')} TEXT PRIMARY KEY NOT NULL,"
-        f" {q('date')} TEXT NOT NULL, {q('dateline')} TEXT NOT NULL,"
-        f" {q('evidence')} TEXT NOT NULL, {q('text')} TEXT NOT NULL)"
+        f"CREATE TABLE {q(ARTICLES)} ("
+        + ", ".join(f"{q(n)} {declared.get(n, 'TEXT NOT NULL')}" for n in names)
+        + ")"
     )
-    row = (article["source"], article["date"], article["dateline"], _excerpts(article), text)
-    _insert(conn, ARTICLE, [row])
+    rows = []
+    for article in facts.articles:
+        cells = article | {"evidence": _excerpts(article), "text": texts[article["id"]]}
+        rows.append(tuple(cells.get(n) for n in names))
+    _insert(conn, ARTICLES, rows)
 
 
 # -- Datasette ---------------------------------------------------------------------------
