@@ -14,7 +14,7 @@ from pydantic import ValidationError
 from typer.testing import CliRunner
 
 from kzafrica.cli import app
-from kzafrica.factfile import dates, models, records, validation
+from kzafrica.factfile import dates, models, records, validation, values
 
 
 def base() -> dict[str, Any]:
@@ -127,13 +127,13 @@ def test_remembered_checks_give_the_checks_answers(text: str) -> None:
         except ValueError as exc:
             return f"refused {exc}"
 
-    for check, seen in ((records._safe_text, records._SAFE), (records._check_date, records._DATES)):
+    for check, seen in ((values._safe_text, values._SAFE), (values._check_date, values._DATES)):
         first = outcome(check, text)
         assert outcome(check, text) == first
         if first.startswith("refused"):
             assert text not in seen
-    assert outcome(records._check_date, "2025-02-30").startswith("refused")
-    assert outcome(records._safe_text, " padded").startswith("refused")
+    assert outcome(values._check_date, "2025-02-30").startswith("refused")
+    assert outcome(values._safe_text, " padded").startswith("refused")
 
 
 def test_an_unquoted_year_means_the_year() -> None:
