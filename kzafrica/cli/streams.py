@@ -26,6 +26,7 @@ from typing import Any, NoReturn, TextIO, cast
 import typer
 
 from kzafrica.factfile.errors import DataError, visible
+from kzafrica.store import tempfiles
 
 OK, DATA_ERROR, USAGE_ERROR = 0, 1, 2
 OUTPUT_ERROR = 74  # EX_IOERR in sysexits.h, as other tools use it for a failed write
@@ -237,21 +238,39 @@ def standard_streams() -> None:
 
 
 def _buffered(stream: TextIO | None) -> Any:
-    """``stream`` over a buffered writer. Unbuffered (`python -u`, $PYTHONUNBUFFERED), a
-    standard stream writes straight to the file, and when the file takes a write only in
-    part (a size limit, a pipe whose reader left) the rest is dropped without an error: a
-    buffered writer writes it all or says why not."""
-    raw = getattr(stream, "buffer", None)
-    if stream is None or not isinstance(raw, io.RawIOBase):
+    """``stream`` over a writer that writes each write whole (:class:`_WholeWrites`).
+    Unbuffered too (`python -u`, $PYTHONUNBUFFERED), where a standard stream would write
+    straight to the file, and drop without an error the rest of a write the file takes
+    only in part (a size limit, a pipe whose reader left)."""
+    inner = getattr(stream, "buffer", None)
+    if stream is None or not isinstance(inner, io.RawIOBase | io.BufferedWriter):
         return stream
     text = cast(io.TextIOWrapper, stream)
+    encoding, errors, lines = text.encoding, text.errors, text.line_buffering
+    text.flush()
+    detached = text.detach()
+    raw: Any = detached.detach() if isinstance(detached, io.BufferedWriter) else detached
     return io.TextIOWrapper(
-        io.BufferedWriter(text.detach()),
-        encoding=text.encoding,
-        errors=text.errors,
-        line_buffering=text.line_buffering,
+        _WholeWrites(raw),
+        encoding=encoding,
+        errors=errors,
+        line_buffering=lines,
         write_through=True,
     )
+
+
+class _WholeWrites(io.BufferedWriter):
+    """stdout's bytes: each write goes out whole before a Ctrl-C, SIGTERM or SIGHUP is
+    taken (they are held meanwhile), so that an interrupted answer is in the stream all or
+    not at all. A document bigger than a pipe holds (64 KiB: a JSON schema, a long list)
+    would otherwise be cut where the signal found the write. A reader that stops reading
+    delays the signal until it reads on or goes away; SIGKILL is never held."""
+
+    def write(self, data: Any) -> int:
+        with tempfiles.held():
+            written = super().write(data)
+            super().flush()
+        return written
 
 
 # -- Ctrl-C, SIGTERM, SIGHUP --------------------------------------------------------------

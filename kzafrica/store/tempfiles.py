@@ -24,7 +24,7 @@ def temporary(folder: Path, prefix: str, suffix: str) -> Iterator[Path]:
     ``-journal`` when the block ends, however it ends, unless the block renamed it."""
     made: list[Path] = []
     try:
-        with _held():
+        with held():
             fd, name = tempfile.mkstemp(prefix=prefix, suffix=suffix, dir=folder)
             made.append(Path(name))
             os.close(fd)
@@ -37,7 +37,7 @@ def temporary(folder: Path, prefix: str, suffix: str) -> Iterator[Path]:
 
 
 @contextlib.contextmanager
-def _held() -> Iterator[None]:
+def held() -> Iterator[None]:
     """SIGINT, SIGTERM and SIGHUP held back for the block, then delivered."""
     if not hasattr(signal, "pthread_sigmask"):  # pragma: no cover - not on Windows
         yield
