@@ -123,6 +123,10 @@ def first_run(argv: list[str], env: dict[str, str], runs: int) -> tuple[float, f
 def environment(cold: bool) -> dict[str, str]:
     env = dict(os.environ)
     env.pop("KZAFRICA_NO_CACHE", None)
+    # As installed: pip compiles every module when it installs a package, so an installed
+    # kzafrica, like Typer, never compiles its modules at start-up. An editable install is
+    # compiled by the untimed first round, unless bytecode writing is turned off.
+    env.pop("PYTHONDONTWRITEBYTECODE", None)
     if cold:
         env["KZAFRICA_NO_CACHE"] = "1"
     return env

@@ -10,8 +10,9 @@ from typing import Any
 
 import pytest
 from helpers import SHIPPED, facts_file
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
+from shared import examples
 from typer.testing import CliRunner
 
 from kzafrica.cli import app
@@ -232,3 +233,35 @@ def test_a_pin_shows_in_the_output_only_where_set(tmp_path: Path) -> None:
         app.app, ["--data", str(path), "show", "statement-multilateral-frameworks", "--json"]
     )
     assert json.loads(pinned.stdout)["occurrences"] == [2, 1]
+
+
+def _naive_find(text: str, excerpt: str, occurrence: int) -> tuple[int, int] | None:
+    """The finder's rule, the plain way: one index of the text per squashed character."""
+    words = [(m.start(), m.end()) for m in re.finditer(r"\S+", text)]
+    squashed = " ".join(text[start:end] for start, end in words)
+    to_text: list[int] = []
+    for start, end in words:
+        if to_text:
+            to_text.append(to_text[-1] + 1)
+        to_text.extend(range(start, end))
+    wanted = " ".join(excerpt.split())
+    at = squashed.find(wanted) if wanted else -1
+    for _ in range(occurrence - 1):
+        at = squashed.find(wanted, at + 1) if at >= 0 else -1
+    return None if at < 0 else (to_text[at], to_text[at + len(wanted) - 1] + 1)
+
+
+_PIECES = st.sampled_from(["a", "b", "ab", "é", " ", "  ", "\n", "\n\n", "\t", " \n ", "\u2028"])
+
+
+@settings(max_examples=examples(300))
+@given(st.lists(_PIECES, max_size=30).map("".join), st.data())
+def test_the_finder_maps_back_as_one_index_per_character_would(text: str, data: Any) -> None:
+    # The finder keeps a few numbers per paragraph, not one per character: the same spans.
+    start = data.draw(st.integers(0, len(text)))
+    end = data.draw(st.integers(start, len(text)))
+    occurrence = data.draw(st.integers(1, 2))
+    found = excerpts.Finder(text).find(text[start:end], occurrence)
+    assert (None if found is None else tuple(found)) == _naive_find(
+        text, text[start:end], occurrence
+    )

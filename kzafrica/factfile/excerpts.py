@@ -40,18 +40,21 @@ class Finder:
     """Finds excerpts in one text, whitespace-insensitively, remembering each answer."""
 
     def __init__(self, text: str) -> None:
-        words = [(word.start(), word.end()) for word in re.finditer(r"\S+", text)]
-        self._squashed = " ".join(text[start:end] for start, end in words)
-        # Where each word starts in the squashed text and in the text, and its length: an
-        # index of the squashed text is mapped back through its word (a few numbers a
-        # word, not one a character: a thousand articles are held at once on a first run).
-        self._starts = array("I")
-        self._text_starts = array("I", (start for start, _ in words))
-        self._lengths = array("I", (end - start for start, end in words))
-        at = 0
-        for length in self._lengths:
-            self._starts.append(at)
-            at += length + 1
+        self._squashed = " ".join(text.split())
+        # A character of the squashed text stands this many characters further on in the
+        # text: 0 until the first run of whitespace that is not one character (a blank
+        # line between paragraphs; leading space), then more after each. Kept only where it
+        # changes, so a text costs a few numbers per paragraph, not per word or character:
+        # a first run holds a thousand articles at once.
+        self._at = array("I", [0])
+        self._shift = array("I", [0])
+        shift = 0
+        for run in _IRREGULAR.finditer(text):
+            if run.end() == len(text):
+                continue  # trailing: no word after it
+            shift += run.end() - run.start() - (0 if run.start() == 0 else 1)
+            self._at.append(run.end() - shift)
+            self._shift.append(shift)
         self._found: dict[tuple[str, int], Span | None] = {}
 
     def find(self, excerpt: str, occurrence: int = 1) -> Span | None:
@@ -68,11 +71,14 @@ class Finder:
         return span
 
     def _to_text(self, at: int) -> int:
-        """The index in the text of index ``at`` of the squashed text; a joining space maps
-        to the end of the word before it."""
-        word = bisect_right(self._starts, at) - 1
-        offset = min(at - self._starts[word], self._lengths[word])
-        return self._text_starts[word] + offset
+        """The index in the text of the character at index ``at`` of the squashed text (a
+        character of a word: an excerpt starts and ends with one)."""
+        return at + self._shift[bisect_right(self._at, at) - 1]
+
+
+# Runs of whitespace the squashed text does not keep as they are: leading ones, and any of
+# more than one character (a single line break is one character too, kept as a space).
+_IRREGULAR = re.compile(r"\A\s+|\s{2,}")
 
 
 # -- validation --------------------------------------------------------------------------
@@ -121,19 +127,16 @@ class Locator:
         self.listed = listed
         self.ids = [str(a["id"]) for a in listed]
         self.first = self.ids[0] if self.ids else None
-        self._facts_file = facts_file
+        self._file = facts_file
+        self._by_id = {str(article["id"]): article for article in listed}
         self._finders: dict[str, Finder | None] = {}
 
     def finder(self, article_id: str) -> Finder | None:
         """The finder over one article's text; None for an unknown id or a missing text."""
         if article_id not in self._finders:
-            found = None
-            for article in self.listed:
-                if article["id"] == article_id:
-                    text = articles.text(article.get("source"), self._facts_file)
-                    found = None if text is None else Finder(text)
-                    break
-            self._finders[article_id] = found
+            article = self._by_id.get(article_id)
+            text = None if article is None else articles.text(article.get("source"), self._file)
+            self._finders[article_id] = None if text is None else Finder(text)
         return self._finders[article_id]
 
     def source_problems(self, key: str) -> Iterator[tuple[Loc, str]]:
@@ -141,7 +144,7 @@ class Locator:
         for index, article in enumerate(self.listed):
             if self.finder(str(article["id"])) is None and isinstance(article.get("source"), str):
                 where: Loc = (key, "source") if key == "article" else (key, index, "source")
-                names = ", ".join(articles.available(self._facts_file)) or "none"
+                names = ", ".join(articles.available(self._file)) or "none"
                 yield (
                     where,
                     f"no article file named {article['source']!r} in sources/ beside the"
@@ -151,15 +154,28 @@ class Locator:
     def spans(
         self, evidence: list[Any], pins: Any, own: str | None = None
     ) -> list[dict[str, Any]] | None:
-        """``evidence_at`` for a record's excerpts (``own``: the article a plain excerpt is
-        from, by default the first), or None if one is not found."""
-        record = {"evidence": evidence, "occurrences": pins}
-        if self.locate((), record, own, annotate=True):
-            return None
-        at: list[dict[str, Any]] = record["evidence_at"]
-        # An excerpt of an unknown article, or of one whose text is missing, is not located
-        # here (validation reports it): not located at all.
-        return at if len(at) == len(evidence) else None
+        """``evidence_at`` for a validated record's excerpts (``own``: the article a plain
+        excerpt is from, by default the first), or None if one is not found: in an
+        unknown article, one whose text is missing, or not at all (validation says which).
+        What :meth:`locate` sets, in one call per record: the fast first run's path."""
+        plain = own or self.first
+        out = []
+        article: str | None
+        excerpt: object
+        for position, item in enumerate(evidence):
+            if type(item) is str:
+                article, excerpt = plain, item
+            else:  # a model's attributes first: most of a big file's excerpts are cited ones
+                article = getattr(item, "article", None) or articles.cited_article(item)
+                excerpt = getattr(item, "excerpt", None) or articles.words(item)
+            finder = self.finder(article) if isinstance(article, str) else None
+            if finder is None or not isinstance(excerpt, str):
+                return None
+            span = finder.find(excerpt, pins[position] if pins else 1)
+            if span is None:
+                return None
+            out.append({"article": article, "start": span.start, "end": span.end})
+        return out
 
     def locate(
         self, path: Loc, record: dict[str, Any], own: str | None, *, annotate: bool

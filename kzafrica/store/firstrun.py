@@ -252,7 +252,13 @@ def _joined(key: str, values: list[Any]) -> Any:
 def _evidence_at_json(locator: excerpts.Locator, evidence: list[Any], pins: Any) -> str | None:
     """A record's ``evidence_at`` as JSON, or None if an excerpt is not in its article."""
     found = locator.spans(evidence, list(pins) if pins is not None else None)
-    return None if found is None else sqlite_store.compact_json(found)
+    if found is None:
+        return None
+    # compact_json's very text, made directly (ids need no escaping: [a-z0-9-]).
+    return "[" + ",".join(_AT.format_map(at) for at in found) + "]"
+
+
+_AT = '{{"article":"{article}","start":{start},"end":{end}}}'
 
 
 def _body(record: Any, evidence: list[Any]) -> str | None:
