@@ -96,7 +96,7 @@ def test_disagreeing_records_are_both_kept_and_name_each_other(two: Path) -> Non
 
 
 def test_a_table_marks_the_disagreement_and_names_the_sources(two: Path) -> None:
-    shown = table(["--data", str(two), "trade"], 80)
+    shown = table(["--data", str(two), "trade"], 120)
     rows = [line for line in shown.splitlines() if "trade-2024" in line and "│" in line]
     assert len(rows) == 2
     assert all("≠" in row for row in rows)
@@ -104,6 +104,15 @@ def test_a_table_marks_the_disagreement_and_names_the_sources(two: Path) -> None
     assert f"1 = {REAL}" in caption
     assert f"2 = {FICTIONAL_ID}" in caption
     assert "trade-2024 ≠ trade-2024-fictional" in caption
+
+
+def test_at_80_columns_the_sources_go_under_the_ids_and_figures_stay_whole(two: Path) -> None:
+    shown = table(["--data", str(two), "trade"], 80)
+    assert "$783 million" in shown  # not "$783 / million": the Src column took no room
+    assert "$812 million" in shown
+    lines = shown.splitlines()
+    at = next(n for n, line in enumerate(lines) if "trade-2024-fictional" in line)
+    assert "2 ≠" in lines[at + 1]  # its source under its id
 
 
 def test_validate_notes_each_disagreement_and_passes(two: Path) -> None:
@@ -350,7 +359,7 @@ def test_a_changed_article_beside_the_file_is_validated_again(tmp_path: Path) ->
 
 def test_a_disagreement_mark_fits_its_column_on_an_ascii_terminal(two: Path) -> None:
     # '≠' is '!=' in ASCII: measured as shown, not cut to '…' (seen while building this).
-    env = {**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "80", "LANG": "C"}
+    env = {**os.environ, "PYTHONIOENCODING": "ascii", "COLUMNS": "120", "LANG": "C"}
     for name in ("KZAFRICA_DATA", "KZAFRICA_NO_CACHE", "NO_COLOR", "FORCE_COLOR"):
         env.pop(name, None)
     done = subprocess.run(

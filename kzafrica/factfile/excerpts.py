@@ -60,14 +60,15 @@ class Finder:
     def find(self, excerpt: str, occurrence: int = 1) -> Span | None:
         """Where ``excerpt`` occurs for the ``occurrence``-th time (1: the first),
         whitespace aside; None if it does not occur that often."""
-        if (excerpt, occurrence) in self._found:
-            return self._found[excerpt, occurrence]
+        key = (excerpt, occurrence)
+        if key in self._found:
+            return self._found[key]
         wanted = " ".join(excerpt.split())
         at = self._squashed.find(wanted) if wanted else -1
         for _ in range(occurrence - 1):
             at = self._squashed.find(wanted, at + 1) if at >= 0 else -1
         span = None if at < 0 else Span(self._to_text(at), self._to_text(at + len(wanted) - 1) + 1)
-        self._found[excerpt, occurrence] = span
+        self._found[key] = span
         return span
 
     def _to_text(self, at: int) -> int:

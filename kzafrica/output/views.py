@@ -293,7 +293,7 @@ def _summary_rows(data: Record, kinds: dict[str, str]) -> list[tuple[str, str]]:
 
 def sourced(view: View, rows: list[Record], ids: list[str]) -> View:
     """A list's table when the fact base has several articles (``ids``, in order): a Src
-    column before the id giving each record's articles by number, ≠ on a record another
+    column after the id giving each record's articles by number, ≠ on a record another
     article's record disagrees with, and a caption saying what the numbers and marks are."""
     number = {article: n for n, article in enumerate(ids, 1)}
 
@@ -301,9 +301,8 @@ def sourced(view: View, rows: list[Record], ids: list[str]) -> View:
         tags = ",".join(str(number[s["id"]]) for s in record.get("sources", ()))
         return f"{tags} ≠" if record.get("disagrees_with") else tags
 
-    columns = list(view.columns)
-    at = next((n for n, c in enumerate(columns) if c.header == "ID"), len(columns))
-    columns.insert(at, Column("Src", cell, whole=True))
+    # After the id, and under it where the room is short: a name or a figure keeps the room.
+    columns = [*view.columns, Column("Src", cell, whole=True, stack=True)]
     cited = {s["id"] for record in rows for s in record.get("sources", ())}
     key = ", ".join(f"{number[i]} = {i}" for i in ids if i in cited)
     pairs = [

@@ -221,10 +221,14 @@ def _as_rows(entries: list[Entry], locator: excerpts.Locator, source: str) -> li
             others = getattr(record, "disagrees_with", None)
             if others:  # made mutual once every row is made (kzafrica.store.mutual)
                 disagreeing.append((record_id, tuple(others)))
-            pinned = (tuple(evidence), None if pins is None else tuple(pins))
-            at = located.get(pinned, "")
-            if at == "":
-                at = located[pinned] = _evidence_at_json(locator, evidence, pins)
+            if all(type(item) is str for item in evidence):
+                # A big file repeats whole lists of excerpts of its first article.
+                pinned = (tuple(evidence), None if pins is None else tuple(pins))
+                at = located.get(pinned, "")
+                if at == "":
+                    at = located[pinned] = _evidence_at_json(locator, evidence, pins)
+            else:  # excerpts of other articles: each found once by its article's finder
+                at = _evidence_at_json(locator, evidence, pins)
             if at is None:
                 return None
             body = _body(record, evidence)
