@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING, NamedTuple
 
 import typer
 
-from kzafrica.answers import query
+from kzafrica.answers import sources
 from kzafrica.cli import streams
 from kzafrica.factfile.errors import DataError, UsageError
 from kzafrica.output import render, views
@@ -119,8 +119,8 @@ def sourced(facts: FactBase, result: Result, options: render.Options) -> Result:
         return result
     rows, view = result.data, result.view
     if options.article is not None:
-        article = query.article_id(facts, options.article)
-        rows = query.citing(rows, article)
+        article = sources.article_id(facts, options.article)
+        rows = sources.citing(rows, article)
         view = view._replace(title=f"{view.title}, from {article}")
     if len(facts.articles) > 1 and options.format == "table" and any("sources" in r for r in rows):
         view = views.sourced(view, rows, facts.article_ids())

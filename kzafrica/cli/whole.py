@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Annotated, Any
 
 import typer
 
-from kzafrica.answers import query
+from kzafrica.answers import query, sources
 from kzafrica.cli import completion, streams
 from kzafrica.cli.answering import State, article_of, loaded, output, run
 from kzafrica.factfile.errors import DataError, UsageError, visible
@@ -99,7 +99,7 @@ def validate(
     count = sum(len(v) for k, v in dataset.facts.items() if k != "articles" and isinstance(v, list))
     sys.stdout.write(f"ok: {count} records\n")
     facts = FactBase(dataset)
-    for first, second in query.disagreements(facts):
+    for first, second in sources.disagreements(facts):
         # Not an error: two articles may well disagree; both records stand.
         cited = [", ".join(facts.cites(facts.record(i)[1])) for i in (first, second)]
         sys.stdout.write(
@@ -174,7 +174,7 @@ def _article_id(facts: FactBase, given: str | None) -> str:
     """The article asked for: the one named, or the only one; else exit 2 listing them."""
     try:
         if given is not None:
-            return query.article_id(facts, given)
+            return sources.article_id(facts, given)
         if len(facts.articles) > 1:
             ids = facts.article_ids()
             shown = ", ".join(ids[:10]) + (" …" if len(ids) > 10 else "")
