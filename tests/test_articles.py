@@ -393,3 +393,28 @@ def test_a_date_completed_from_a_dateline_takes_its_own_articles_year(two: Path)
                 assert date[:4] == years[at["article"]], record["id"]
                 checked += at["article"] == FICTIONAL_ID
     assert checked >= 1
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="POSIX named pipes")
+def test_an_article_that_is_a_named_pipe_is_refused_not_waited_on(tmp_path: Path) -> None:
+    # A sources/ file is read as a facts file is: a regular file of sane size, or refused.
+    # Seen hanging for ever (the cache key read it, then validation).
+    path = two_articles(tmp_path)
+    source = tmp_path / "sources" / FICTIONAL_SOURCE.name
+    source.unlink()
+    os.mkfifo(source)
+    env = {**os.environ, "XDG_CACHE_HOME": str(tmp_path / "cache")}
+    env.pop("KZAFRICA_DATA", None)
+    done = subprocess.run(
+        [sys.executable, "-m", "kzafrica", "--data", str(path), "validate"],
+        capture_output=True,
+        env=env,
+        timeout=30,
+        check=False,
+    )
+    assert done.returncode == 1
+    assert done.stdout == b""
+    said = done.stderr.decode()
+    assert "articles.1.source" in said
+    assert "not a regular file" in said
+    assert "Traceback" not in said

@@ -13,7 +13,9 @@ No heavy imports: the query path reads article texts through this module.
 
 from __future__ import annotations
 
+import os
 import re
+import stat
 from collections.abc import Iterable, Iterator, Mapping
 from pathlib import Path
 from typing import Any
@@ -66,14 +68,57 @@ def folders(facts_file: str | None) -> list[Path]:
 
 def text(source: object, facts_file: str | None) -> str | None:
     """The text of the article file ``source`` of ``facts_file``, or None when there is none."""
+    return found(source, facts_file)[0]
+
+
+def found(source: object, facts_file: str | None) -> tuple[str | None, str]:
+    """The text of the article file ``source`` of ``facts_file``, and "" ; or None and why
+    not: "missing" where no folder has it, else what is wrong with the first that has it
+    (a file of the facts file's own is never passed over for a shipped one)."""
     if not isinstance(source, str) or not _PLAIN_NAME.fullmatch(source):
-        return None
+        return None, MISSING
     for folder in folders(facts_file):
-        try:
-            return (folder / source).read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):
+        data, why = read_bytes(folder / source)
+        if why == MISSING:
             continue
-    return None
+        if data is None:
+            return None, why
+        try:
+            return data.decode("utf-8"), ""
+        except UnicodeDecodeError:
+            return None, "is not UTF-8 text"
+    return None, MISSING
+
+
+MISSING = "missing"
+MAX_BYTES = 64 * 1024 * 1024  # as for a facts file (kzafrica.store.access)
+
+
+def read_bytes(path: Path) -> tuple[bytes | None, str]:
+    """The bytes of the article file ``path``, and ""; or None and why not. Read as a facts
+    file is: only a regular file (a named pipe or a device would be waited on for ever),
+    of at most MAX_BYTES counted as they are read."""
+    try:
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except FileNotFoundError:
+        return None, MISSING
+    except (OSError, ValueError) as exc:  # ValueError: a NUL in the path
+        return None, f"cannot be opened ({getattr(exc, 'strerror', None) or exc})"
+    chunks: list[bytes] = []
+    try:
+        if not stat.S_ISREG(os.fstat(fd).st_mode):
+            return None, "is not a regular file (a directory, device or named pipe)"
+        total = 0
+        while block := os.read(fd, 1 << 20):
+            total += len(block)
+            if total > MAX_BYTES:
+                return None, f"is larger than the {MAX_BYTES // 2**20} MiB limit"
+            chunks.append(block)
+    except OSError as exc:
+        return None, f"cannot be read ({exc.strerror})"
+    finally:
+        os.close(fd)
+    return b"".join(chunks), ""
 
 
 def available(facts_file: str | None) -> list[str]:

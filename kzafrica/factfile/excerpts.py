@@ -141,16 +141,22 @@ class Locator:
         return self._finders[article_id]
 
     def source_problems(self, key: str) -> Iterator[tuple[Loc, str]]:
-        """An article whose text file cannot be found."""
+        """An article whose text file is missing or cannot be read."""
         for index, article in enumerate(self.listed):
-            if self.finder(str(article["id"])) is None and isinstance(article.get("source"), str):
-                where: Loc = (key, "source") if key == "article" else (key, index, "source")
+            source = article.get("source")
+            if self.finder(str(article["id"])) is not None or not isinstance(source, str):
+                continue
+            where: Loc = (key, "source") if key == "article" else (key, index, "source")
+            why = articles.found(source, self._file)[1]
+            if why == articles.MISSING:
                 names = ", ".join(articles.available(self._file)) or "none"
-                yield (
-                    where,
-                    f"no article file named {article['source']!r} in sources/ beside the"
-                    f" facts file or shipped; there are: {names}",
+                said = (
+                    f"no article file named {source!r} in sources/ beside the facts file or"
+                    f" shipped; there are: {names}"
                 )
+            else:
+                said = f"the article file {source!r} {why}; name a readable UTF-8 text file"
+            yield where, said
 
     def spans(
         self, evidence: list[Any], pins: Any, own: str | None = None
