@@ -204,8 +204,8 @@ def _check_values(command: click.Command, ctx: click.Context, args: list[str]) -
 app = typer.Typer(
     cls=_Group,
     name="kzafrica",
-    help="Facts about Kazakhstan–Africa relations from one article (2025-06-03, Astana), "
-    "each with its source sentence.",
+    help="Facts about Kazakhstan–Africa relations from news articles (shipped: one, "
+    "2025-06-03, Astana), each with its source sentence and article.",
     epilog="Data: the shipped facts, or --data FILE, or $KZAFRICA_DATA. Exit codes: "
     + ", ".join(f"{code} {meaning}" for code, meaning in EXIT_CODES.items())
     + ".",
