@@ -418,3 +418,12 @@ def test_an_article_that_is_a_named_pipe_is_refused_not_waited_on(tmp_path: Path
     assert "articles.1.source" in said
     assert "not a regular file" in said
     assert "Traceback" not in said
+
+
+@pytest.mark.parametrize("listed", ["articles: []\n", ""], ids=["empty", "missing"])
+def test_a_file_without_articles_says_what_to_give(tmp_path: Path, listed: str) -> None:
+    start, end = SHIPPED.index("articles:"), SHIPPED.index("countries:")
+    path = tmp_path / "facts.yaml"
+    path.write_text(SHIPPED[:start] + listed + "\n" + SHIPPED[end:], encoding="utf-8")
+    said = only_problem(path)
+    assert "articles: no article is listed: give `articles`" in said

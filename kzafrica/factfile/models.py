@@ -142,7 +142,13 @@ def article_problems(
     file's one) and records (models or raw mappings), with `articles` or `article` given
     exactly once."""
     if not listed:
-        return [(("articles",), "required field is missing: list the articles the facts cite")]
+        return [
+            (
+                ("articles",),
+                "no article is listed: give `articles`, each with its id, date, dateline,"
+                " source and evidence",
+            )
+        ]
     if isinstance(listed, list) and listed and isinstance(listed[0], BaseModel):
         listed = [a.__dict__ for a in listed]
     elif isinstance(listed, BaseModel):
