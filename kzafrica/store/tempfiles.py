@@ -11,7 +11,6 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -22,6 +21,10 @@ _SIGNALS = {signal.SIGINT, signal.SIGTERM, *([signal.SIGHUP] if hasattr(signal, 
 def temporary(folder: Path, prefix: str, suffix: str) -> Iterator[Path]:
     """A new empty file in ``folder`` (0600, made exclusively), removed with its SQLite
     ``-journal`` when the block ends, however it ends, unless the block renamed it."""
+    # tempfile (and random) only when a file is made: every run holds signals while it
+    # writes its answer (kzafrica.cli.streams), few make a file.
+    import tempfile
+
     made: list[Path] = []
     try:
         with held():
