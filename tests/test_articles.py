@@ -35,6 +35,20 @@ def two(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return two_articles(tmp_path_factory.mktemp("two"))
 
 
+@pytest.fixture(scope="module")
+def shared_cache(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("cache")
+
+
+@pytest.fixture(autouse=True)
+def _isolated_environment(monkeypatch: pytest.MonkeyPatch, shared_cache: Path) -> None:
+    """As conftest's, but one cache for the module: the two-article file is validated
+    once, not by each of the many commands asked of it."""
+    monkeypatch.setenv("XDG_CACHE_HOME", str(shared_cache))
+    monkeypatch.delenv("KZAFRICA_NO_CACHE", raising=False)
+    monkeypatch.delenv("KZAFRICA_DATA", raising=False)
+
+
 def kz(two: Path, *args: str) -> Any:
     result = run("--data", str(two), *args, "--json")
     assert result.exit_code == 0, (args, result.stderr)
