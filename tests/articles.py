@@ -18,6 +18,8 @@ from typing import Any
 
 import yaml
 
+from kzafrica.factfile import articles
+
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).resolve().parent / "data"
 SHIPPED = ROOT / "facts.yaml"
@@ -33,15 +35,6 @@ class _NoAliasDumper(yaml.SafeDumper):
         return True
 
 
-def _articles(facts: dict[str, Any]) -> list[dict[str, Any]]:
-    """The ``articles`` of a facts file, reading the old single ``article`` as the spec says:
-    one article whose id is the stem of its source (``article.txt`` -> ``article``)."""
-    if "articles" in facts:
-        return list(facts["articles"])
-    article = dict(facts["article"])
-    return [{"id": Path(str(article["source"])).stem, **article}]
-
-
 def merged() -> dict[str, Any]:
     """The shipped facts with the fictional article's entry and records merged in.
 
@@ -52,7 +45,7 @@ def merged() -> dict[str, Any]:
     """
     shipped: dict[str, Any] = yaml.safe_load(SHIPPED.read_text(encoding="utf-8"))
     fictional: dict[str, Any] = yaml.safe_load(FICTIONAL.read_text(encoding="utf-8"))
-    facts: dict[str, Any] = {"articles": _articles(shipped) + _articles(fictional)}
+    facts: dict[str, Any] = {"articles": articles.listed(shipped) + articles.listed(fictional)}
     facts |= {key: value for key, value in shipped.items() if key not in ("article", "articles")}
     by_id = {
         record["id"]: record

@@ -1,5 +1,6 @@
-"""Asking by source: an article named on the command line, the records that cite it, and
-the records that disagree. Pure functions over a fact base; no printing."""
+"""Asking by source: an article named on the command line, and the records that cite it.
+Pure functions over a fact base; no printing (the pairs that disagree are
+FactBase.disagreements: the dump needs them too)."""
 
 import difflib
 
@@ -32,15 +33,3 @@ def citing(rows: list[Record], article: str) -> list[Record]:
         return any(s["id"] == article for s in row["sources"])
 
     return [row for row in rows if cites(row)]
-
-
-def disagreements(facts: FactBase) -> list[tuple[str, str]]:
-    """Every pair of records that disagree (``disagrees_with``), each pair once, in file
-    order."""
-    order = {record_id: n for n, record_id in enumerate(facts.ids())}
-    pairs = {
-        tuple(sorted((record["id"], other), key=order.__getitem__))
-        for _, record in facts.all()
-        for other in record.get("disagrees_with", ())
-    }
-    return sorted(((a, b) for a, b in pairs), key=lambda pair: order[pair[0]])

@@ -99,7 +99,7 @@ def validate(
     count = sum(len(v) for k, v in dataset.facts.items() if k != "articles" and isinstance(v, list))
     sys.stdout.write(f"ok: {count} records\n")
     facts = FactBase(dataset)
-    for first, second in sources.disagreements(facts):
+    for first, second, _ in facts.disagreements():
         # Not an error: two articles may well disagree; both records stand.
         cited = [", ".join(facts.cites(facts.record(i)[1])) for i in (first, second)]
         sys.stdout.write(

@@ -21,6 +21,7 @@ from pydantic import (
 )
 
 from kzafrica.factfile import dates
+from kzafrica.factfile.articles import words
 from kzafrica.factfile.references import FROM_NAME
 from kzafrica.factfile.status import Status as Status  # records.Status, the one definition
 from kzafrica.factfile.values import (
@@ -93,11 +94,6 @@ Evidence = Annotated[
     Annotated[Excerpt, Tag(WORDS)] | Annotated[Cited, Tag(CITED)],
     Discriminator(_evidence_form),
 ]
-
-
-def words(excerpt: str | Cited) -> str:
-    """The words of an excerpt, of either form."""
-    return excerpt if isinstance(excerpt, str) else excerpt.excerpt
 
 
 class BaseRecord(Strict):
@@ -429,7 +425,7 @@ class Said(BaseRecord):
 
     @model_validator(mode="after")
     def _text_in_evidence(self) -> Said:
-        if not any(self.text in words(excerpt) for excerpt in self.evidence):
+        if not any(self.text in str(words(excerpt)) for excerpt in self.evidence):
             raise ValueError("`text` must occur verbatim in one of the `evidence` excerpts")
         return self
 

@@ -35,7 +35,6 @@ from kzafrica.store.dump_tables import (
     Column,
     article_columns,
     columns,
-    disagreements,
     label_column,
     link_columns,
     link_table,
@@ -109,7 +108,7 @@ def metadata(dataset: Dataset, database: str = "facts") -> dict[str, Any]:
     }
     for key in facts.collections:
         tables.update(_collection(facts, key))
-    if disagreements(facts):
+    if facts.disagreements():
         tables[DISAGREEMENTS] = {
             "description": "Where two articles disagree: each pair of records that give"
             " different values for the same thing, once. Both records stand; neither is"
@@ -169,7 +168,7 @@ def metadata(dataset: Dataset, database: str = "facts") -> dict[str, Any]:
         about += " Facet a table by its articles column to see what one article says"
         about += (
             "; the disagreements table lists where two articles give different values."
-            if disagreements(facts)
+            if facts.disagreements()
             else "."
         )
     return {

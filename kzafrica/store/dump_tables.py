@@ -96,7 +96,7 @@ def table_names(dataset: Dataset) -> list[str]:
     for key in facts.collections:
         names.append(key)
         names += [link_table(key, field) for field in list_references(facts, key)]
-    if disagreements(facts):
+    if facts.disagreements():
         names.append(DISAGREEMENTS)
     return [*names, EVIDENCE, ARTICLES, FTS]
 
@@ -162,20 +162,8 @@ class ArticleIds:
         return json.dumps(self.ids(record), ensure_ascii=False)
 
 
-def disagreements(facts: FactBase) -> list[tuple[str, str, str]]:
-    """(record, the record it disagrees with, their kind) for each pair once, the record
-    that comes first in the file first (``disagrees_with`` names both ways)."""
-    order = {record_id: n for n, record_id in enumerate(facts.ids())}
-    pairs = []
-    for key, record in facts.all():
-        for other in record.get(DISAGREES) or ():
-            if other in order and order[record["id"]] < order[other]:
-                pairs.append((record["id"], other, facts.kind(key)))
-    return pairs
-
-
 def _disagreements(conn: sqlite3.Connection, facts: FactBase) -> None:
-    pairs = disagreements(facts)
+    pairs = facts.disagreements()
     if not pairs:
         return  # a table with no rows says nothing
     conn.execute(

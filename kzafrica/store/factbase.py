@@ -39,6 +39,7 @@ class FactBase:
         self._mentions: dict[str, frozenset[str]] = {}
         self._refs: dict[str, Record] = {}
         self._order: dict[str, tuple[int, str]] | None = None
+        self._pairs: list[tuple[str, str, str]] | None = None
 
     # -- the primitives a store provides ---------------------------------------------
 
@@ -137,6 +138,20 @@ class FactBase:
         cited = {at.get("article") for at in record.get("evidence_at", ())}
         found = sorted(order[i] + (i,) for i in cited if i in order)
         return [{"id": i, "date": date} for _, date, i in found]
+
+    def disagreements(self) -> list[tuple[str, str, str]]:
+        """Each pair of records that disagree, once: (the one first in the file, the other,
+        their kind), in file order (validation has made ``disagrees_with`` name both
+        ways). One pass over the records, made once: the dump asks several times."""
+        if self._pairs is None:
+            order = {record_id: n for n, record_id in enumerate(self.ids())}
+            self._pairs = [
+                (record["id"], other, self.kind(key))
+                for key, record in self.all()
+                for other in record.get("disagrees_with") or ()
+                if other in order and order[record["id"]] < order[other]
+            ]
+        return list(self._pairs)
 
     def kind(self, key: str) -> str:
         """The record kind of a collection ('visits' -> 'visit')."""

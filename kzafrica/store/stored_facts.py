@@ -77,6 +77,7 @@ class StoredFacts(FactBase):
         self._mentions = {}
         self._refs = {}
         self._order = None
+        self._pairs = None
         self.entry: Path | None = None  # the cache entry it came from, to set aside if bad
 
     # -- rows, checked ---------------------------------------------------------------------
