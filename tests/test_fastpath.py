@@ -131,7 +131,7 @@ def test_shipped_file(mode: str) -> None:
     assert outcome(SHIPPED) == reference(SHIPPED)
 
 
-def test_two_articles(mode: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_two_articles(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     # The fictional article's text is in sources/ beside the file: FILE is read from there.
     text = two_articles(tmp_path).read_text(encoding="utf-8")
     monkeypatch.chdir(tmp_path)
