@@ -9,6 +9,7 @@ a patch made before the command starts (the code under test is otherwise the sam
 
 - the block-layout reader (factfile/blockyaml.py, store/firstrun.py) against the PyYAML
   reference path, first run of a generated file (an empty cache);
+- the second core (store/twocores.py) against the same first run on one core;
 - the shipped store (kzafrica/facts.db) against validating the shipped facts.yaml on a
   first run (an empty cache);
 - the row digests (store/sqlite_store.py): a warm run, which checks only the rows it reads,
@@ -38,6 +39,7 @@ RUN = "import sys; sys.argv[0] = 'kzafrica'\n{patch}\nfrom kzafrica.cli.entry im
 Run = tuple[float, float]  # wall ms, peak MiB
 PATCHES = {
     "as shipped": "",
+    "one core": "from kzafrica.store import twocores\ntwocores.usable = lambda: False",
     "reference path": (
         "from kzafrica.store import firstrun\n"
         "firstrun.rows = firstrun.check = lambda file, data: None"
@@ -121,7 +123,7 @@ def main() -> int:
         on_file = ["--data", str(path), *QUERY]
         show(
             f"first run of a generated file ({size}), median of {args.rounds}",
-            first_runs(["as shipped", "reference path"], on_file, args.rounds),
+            first_runs(["as shipped", "one core", "reference path"], on_file, args.rounds),
         )
         show(
             f"the shipped facts, first run after install, median of {args.rounds * 5}",

@@ -39,7 +39,7 @@ def test_the_module_benchmark_patches_what_exists() -> None:
     import runpy
 
     patches = runpy.run_path(str(ROOT / "benchmarks" / "modules.py"))["PATCHES"]
-    assert len(patches) == 3
+    assert len(patches) == 4
     for patch in patches.values():
         for name, attribute in re.findall(r"(\w+)\.(\w+) = ", patch):
             module = importlib.import_module(f"kzafrica.store.{name}")

@@ -31,7 +31,7 @@ from kzafrica.factfile.dataset import Dataset
 from kzafrica.factfile.errors import DataError, Problem
 from kzafrica.factfile.models import REFERENCES, reference_problems
 from kzafrica.factfile.references import referred
-from kzafrica.store import access, firstrun, sqlite_store
+from kzafrica.store import access, firstrun, piecerows, sqlite_store, twocores
 
 ROOT = Path(__file__).resolve().parents[1]
 FILE = "facts.yaml"
@@ -88,12 +88,26 @@ def problems(text: str | bytes) -> Outcome:
     return got
 
 
+SHARED: list[int] = []  # the counts of items shared with a worker, in "small pieces" mode
+
+
 @pytest.fixture(params=["usual pieces", "small pieces"])
 def mode(request: pytest.FixtureRequest, monkeypatch: pytest.MonkeyPatch) -> str:
-    """Run the fast path with its usual pieces, or with many small ones (a file split at
-    many more places)."""
+    """Run the fast path with its usual pieces (on one core: the files are small), or with
+    many small ones (a file split at many more places), shared with a worker on a second
+    core where there is one (kzafrica.store.twocores)."""
+    SHARED.clear()
     if request.param == "small pieces":
         monkeypatch.setattr(firstrun, "PIECE", 4096)
+        monkeypatch.setattr(firstrun, "_TWO_CORES", 0)
+        share = twocores.share
+
+        def shared(work: Any, count: int) -> Any:
+            if twocores.usable():
+                SHARED.append(count)
+            return share(work, count)
+
+        monkeypatch.setattr(twocores, "share", shared)
     return str(request.param)
 
 
@@ -155,6 +169,9 @@ def test_generated_files_of_many_articles(
     monkeypatch.chdir(tmp_path)
     assert fast(text) is not None, "a generated file must take the fast path"
     assert outcome(text) == reference(text)
+    if mode == "small pieces" and twocores.usable():
+        assert SHARED, "the rows were made on one core only"
+        assert min(SHARED) > 2
 
 
 @pytest.mark.parametrize(
@@ -331,7 +348,7 @@ def as_parts(facts: dict[str, Any]) -> dict[str, list[Any]]:
         named = {
             field: {t for r in facts[key] for _, t in referred(r.get, (field,))} for field in fields
         }
-        made[key] = [firstrun._Part(rows, named)]
+        made[key] = [piecerows.Part(rows, named)]
     return made
 
 

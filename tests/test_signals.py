@@ -20,12 +20,14 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from articles import two_articles
 from processes import (
     CASES,
     ENDINGS,
     IDS,
     INTERRUPTED,
     command,
+    default_signals,
     environment,
     interrupt,
     kz,
@@ -34,6 +36,8 @@ from processes import (
     start,
     warm_cache,
 )
+
+from kzafrica.store import twocores
 
 pytestmark = pytest.mark.skipif(sys.platform == "win32", reason="POSIX signals")
 
@@ -161,6 +165,34 @@ def test_a_signal_as_the_command_ends_is_not_a_traceback(cache: str, signum: int
     assert process.stdout == b"" or json.loads(process.stdout)
 
 
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM], ids=["INT", "TERM"])
+def test_a_signal_a_library_swallows_still_ends_the_run(
+    cache: str, tmp_path: Path, signum: int
+) -> None:
+    """Pydantic takes an exception in a union's discriminator, while it writes a model, for a
+    value of another form: the interrupt was lost, the run went on to print its whole
+    answer and a pydantic warning, and exited 0. Made certain here by sending the signal
+    from inside the discriminator, as it writes an excerpt of a named article."""
+    data = two_articles(tmp_path)
+    program = (
+        "import sys\n"
+        "from kzafrica.cli import entry\n"
+        "from kzafrica.factfile import records\n"
+        "def form(value):\n"
+        "    import os\n"
+        "    from kzafrica.factfile import records\n"
+        "    if isinstance(value, records.Cited):\n"
+        f"        os.kill(os.getpid(), {int(signum)})\n"
+        "    return records.CITED if isinstance(value, (dict, records.Cited)) else records.WORDS\n"
+        "records._evidence_form.__code__ = form.__code__  # the function pydantic holds\n"
+        f"sys.argv = ['kzafrica', '--data', {str(data)!r}, 'validate']\n"
+        "entry.run()\n"
+    )
+    process = python(cache, program)
+    assert (process.returncode, process.stderr) == (ENDINGS[signum][0], ENDINGS[signum][1] + b"\n")
+    assert process.stdout == b""
+
+
 # -- SIGTERM and SIGHUP: early, late ---------------------------------------------------------
 
 
@@ -272,6 +304,55 @@ def test_a_signal_during_a_first_run_leaves_no_temporary_store(
     if not ended(process, signum, stderr):
         assert json.loads(stdout)
     assert not list(entries.glob(".tmp-*"))
+
+
+def children(pid: int) -> list[int]:
+    """The processes ``pid`` has forked (Linux)."""
+    try:
+        return [int(n) for n in Path(f"/proc/{pid}/task/{pid}/children").read_text().split()]
+    except OSError:
+        return []
+
+
+def alive(pid: int) -> bool:
+    """Whether ``pid`` runs (a zombie that nobody has reaped yet does not)."""
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return False
+    return "\nState:\tZ" not in status
+
+
+@pytest.mark.skipif(not twocores.usable(), reason="the first run's worker: Linux, two cores")
+@pytest.mark.parametrize("how", ["Ctrl-C", "SIGTERM", "SIGKILL"])
+def test_the_first_run_s_worker_ends_with_the_run(big: Path, tmp_path: Path, how: str) -> None:
+    # The worker holds both ends of its executor's pipes, so it never sees them close: after
+    # a SIGKILL of the command it waited for work for ever.
+    with subprocess.Popen(
+        command("--data", str(big), "trade", "--json"),
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.PIPE,
+        env=environment(str(tmp_path / "cache")),
+        preexec_fn=default_signals,
+        start_new_session=True,  # a terminal's Ctrl-C goes to the process group
+    ) as process:
+        assert wait_for(lambda: bool(children(process.pid)), process), "no worker started"
+        (worker,) = children(process.pid)
+        time.sleep(0.02)
+        if how == "Ctrl-C":
+            os.killpg(process.pid, signal.SIGINT)
+        else:
+            process.send_signal(signal.SIGTERM if how == "SIGTERM" else signal.SIGKILL)
+        _, stderr = process.communicate(timeout=60)
+    deadline = time.monotonic() + 10
+    while alive(worker) and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert not alive(worker)
+    if how == "SIGKILL":
+        assert process.returncode == -signal.SIGKILL
+    else:
+        signum = signal.SIGINT if how == "Ctrl-C" else signal.SIGTERM
+        assert ended(process, signum, stderr), "the run ended before the signal"
 
 
 @pytest.mark.parametrize(

@@ -42,7 +42,7 @@ class _Group(TyperGroup):
     ) -> Any:
         streams.interruption.said, streams.interruption.signum = False, None
         code = self._exit_code(args, prog_name or "kzafrica", complete_var, extra)
-        if code == INTERRUPTED:
+        if code == INTERRUPTED or streams.interruption.signum is not None:
             # Typer turns a KeyboardInterrupt anywhere in a command (validate, schema,
             # a query) into a silent 130; say it here, once, for all of them, with the
             # signal's own code (SIGTERM: 143), and drop any output not yet written: an

@@ -20,6 +20,7 @@ import io
 import os
 import signal
 import sys
+import warnings
 from collections.abc import Callable, Iterator
 from typing import Any, NoReturn, TextIO, cast
 
@@ -228,7 +229,7 @@ def standard_streams() -> None:
                     os.close(devnull)
     if sys.stdout is None:
         sys.stdout = cast(TextIO, _ClosedOutput())
-    sys.stdout, sys.stderr = _buffered(sys.stdout), _buffered(sys.stderr)
+    sys.stdout, sys.stderr = _buffered(sys.stdout, answer=True), _buffered(sys.stderr)
     for stream in (sys.stdout, sys.stderr):
         # A terminal that cannot show 'é' gets 'Fran\xe7oise' in tables and messages, not
         # a crash; machine formats are UTF-8 bytes whatever the terminal (render.py).
@@ -237,7 +238,7 @@ def standard_streams() -> None:
             reconfigure(errors="backslashreplace")
 
 
-def _buffered(stream: TextIO | None) -> Any:
+def _buffered(stream: TextIO | None, *, answer: bool = False) -> Any:
     """``stream`` over a writer that writes each write whole (:class:`_WholeWrites`).
     Unbuffered too (`python -u`, $PYTHONUNBUFFERED), where a standard stream would write
     straight to the file, and drop without an error the rest of a write the file takes
@@ -250,8 +251,10 @@ def _buffered(stream: TextIO | None) -> Any:
     text.flush()
     detached = text.detach()
     raw: Any = detached.detach() if isinstance(detached, io.BufferedWriter) else detached
+    whole = _WholeWrites(raw)
+    whole.answer = answer
     return io.TextIOWrapper(
-        _WholeWrites(raw),
+        whole,
         encoding=encoding,
         errors=errors,
         line_buffering=lines,
@@ -266,8 +269,14 @@ class _WholeWrites(io.BufferedWriter):
     would otherwise be cut where the signal found the write. A reader that stops reading
     delays the signal until it reads on or goes away; SIGKILL is never held."""
 
+    answer = False  # stdout's: what a signal stops (see write)
+
     def write(self, data: Any) -> int:
         with tempfiles.held():
+            if self.answer and interruption.signum is not None:
+                # A signal came and something took its interrupt (see raise_interrupt):
+                # the answer goes no further.
+                raise KeyboardInterrupt
             written = super().write(data)
             super().flush()
         return written
@@ -293,6 +302,10 @@ def raise_interrupt(signum: int, frame: object) -> None:
     if interruption.signum is None:
         interruption.signum = signum
     handle_signals(_unwinding)
+    # A library may take the interrupt for a failure of its own and carry on (pydantic does,
+    # in a union's discriminator, while it writes a model, and warns): the run still ends
+    # as interrupted (see the app's group and _WholeWrites), saying nothing else.
+    warnings.simplefilter("ignore")
     raise KeyboardInterrupt
 
 

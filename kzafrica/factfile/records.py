@@ -7,16 +7,14 @@ Models are strict (no coercion of wrong types), frozen, and reject unknown field
 
 from __future__ import annotations
 
-from typing import Annotated, Any, ClassVar, Literal
+from typing import Annotated, ClassVar, Literal
 
 from pydantic import (
     BaseModel,
     ConfigDict,
     Discriminator,
     Field,
-    SerializationInfo,
     Tag,
-    model_serializer,
     model_validator,
 )
 
@@ -68,18 +66,6 @@ class Cited(Strict):
 
     article: Id = Field(description="The id of the article the excerpt is from.")
     excerpt: Excerpt = Field(description="Its words, verbatim.")
-
-    @model_serializer(mode="wrap")
-    def _words_where_asked(self, written: Any, info: SerializationInfo) -> Any:
-        # The fast first run writes a record's JSON as validation leaves it, the words
-        # alone (kzafrica.store.firstrun): it asks with the context WORDS_ONLY.
-        if info.context is WORDS_ONLY:
-            return self.excerpt
-        return written(self)
-
-
-# The serialization context in which an excerpt of a named article is its words alone.
-WORDS_ONLY: dict[str, bool] = {"words": True}
 
 
 def _evidence_form(value: object) -> str:

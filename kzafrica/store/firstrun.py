@@ -19,7 +19,7 @@ import functools
 import gc
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, NamedTuple
+from typing import Any
 
 from annotated_types import MinLen
 from pydantic import BaseModel, ConfigDict, TypeAdapter, ValidationError
@@ -28,32 +28,18 @@ from kzafrica.factfile import articles, blockyaml, excerpts, references
 from kzafrica.factfile.blockyaml import Piece
 from kzafrica.factfile.dataset import Dataset
 from kzafrica.factfile.models import KINDS, REFERENCES, FactsFile, article_problems
-from kzafrica.factfile.records import WORDS_ONLY
 from kzafrica.factfile.references import DERIVED, derived_from, referred
-from kzafrica.store import sqlite_store
+from kzafrica.store import twocores
 from kzafrica.store.mutual import mutual
-from kzafrica.store.sqlite_store import Batch, Prepared
+from kzafrica.store.piecerows import Entry, PieceRows
+from kzafrica.store.sqlite_store import Prepared
 
 PIECE = 512 * 1024  # bytes in a piece, at most: a few thousand records
 _FREEZE = 2 * 1024 * 1024  # bytes: a file this big has data gc.freeze() is worth
+_TWO_CORES = 2 * 1024 * 1024  # bytes: a file this big is read on two cores, where there are
 
 # The top-level keys of the articles: read before the records, whose excerpts are theirs.
 _ARTICLES = (None, "articles", "article")
-# What one piece gives: (top-level key, JSON-ready value, first piece of its key?).
-Entry = tuple[str, Any, bool]
-
-
-def _each(
-    work: Callable[[Piece], list[Entry] | None], parts: list[Piece]
-) -> list[list[Entry]] | None:
-    """``[work(part) for part in parts]``; None as soon as one gives None."""
-    out: list[list[Entry]] = []
-    for part in parts:
-        result = work(part)
-        if result is None:
-            return None
-        out.append(result)
-    return out
 
 
 def _pieces(data: bytes) -> list[Piece] | None:
@@ -82,7 +68,7 @@ def check(file: str, data: bytes) -> Dataset | None:
         return _validate(data, part, memo)
 
     with _no_gc():
-        found = _each(work, parts)
+        found = twocores.each(work, parts)
         if found is None:
             return None
         facts = _assemble([entry for entries in found for entry in entries])
@@ -125,13 +111,17 @@ def rows(file: str, data: bytes) -> Prepared | None:
         if locator is None:
             return None
         source = locator.first or ""
+        as_rows = PieceRows(locator, source)
 
         def work(part: Piece) -> list[Entry] | None:
             entries = _validate(data, part, memo, models=True)
-            return None if entries is None else _as_rows(entries, locator, source)
+            return None if entries is None else as_rows(entries)
 
         listed = [part for part in parts if part.key not in _ARTICLES]
-        found = _each(work, listed)
+        if len(data) >= _TWO_CORES:
+            found = twocores.share(lambda number: work(listed[number]), len(listed))
+        else:
+            found = twocores.each(work, listed)
         if found is None:
             return None
         results = iter(found)
@@ -140,7 +130,7 @@ def rows(file: str, data: bytes) -> Prepared | None:
             if part.key not in _ARTICLES:
                 entries += next(results)
                 continue
-            made = _as_rows([e for e in heads[number] if e[0] not in _ARTICLES], locator, source)
+            made = as_rows([e for e in heads[number] if e[0] not in _ARTICLES])
             if made is None:
                 return None
             entries += [e for e in heads[number] if e[0] in _ARTICLES]
@@ -149,17 +139,6 @@ def rows(file: str, data: bytes) -> Prepared | None:
         if len(data) >= _FREEZE:
             gc.freeze()  # as in check: out of the collector's sight for the rest of the run
     return prepared
-
-
-class _Part(NamedTuple):
-    """A piece of a collection, made ready: its rows, the ids each reference field names,
-    the ids its ``derived`` entries name, and the disagreements its records list."""
-
-    rows: Batch
-    named: dict[str, set[str]]
-    derived: frozenset[str] = frozenset()
-    # Records whose `disagrees_with` lists something: (id, the ids it lists).
-    disagreeing: tuple[tuple[str, tuple[str, ...]], ...] = ()
 
 
 def _json_ready(entry: Entry) -> Entry:
@@ -190,62 +169,6 @@ def _locator(heads: dict[int, list[Entry]], file: str) -> excerpts.Locator | Non
     return locator
 
 
-def _as_rows(entries: list[Entry], locator: excerpts.Locator, source: str) -> list[Entry] | None:
-    """Validated top-level entries (lists of records as models) with each list made into a
-    :class:`_Part`, its excerpts located; None if one is not found, or anything is unusual.
-
-    A record's JSON is pydantic's (``to_json``, for speed): the very text the store's
-    :func:`~kzafrica.store.sqlite_store.compact_json` gives for its ``model_dump(mode="json")``
-    (the models hold no floats), with ``evidence_at`` added last, as
-    :func:`kzafrica.factfile.excerpts.annotate` adds it. The tests hold the rows to the
-    store the reference path makes.
-    """
-    out: list[Entry] = []
-    located: dict[Any, str | None] = {}  # excerpts (and pins) -> their evidence_at, as JSON
-    for key, records, first in entries:
-        fields = REFERENCES.get(key)
-        if fields is None or not isinstance(records, list):
-            return None
-        named: dict[str, set[str]] = {field: set() for field in fields}
-        derived: set[str] = set()
-        ids: list[str] = []
-        bodies: list[str] = []
-        targets: list[list[str]] = []
-        disagreeing: list[tuple[str, tuple[str, ...]]] = []
-        for record in records:
-            record_id = getattr(record, "id", None)
-            evidence = getattr(record, "evidence", None)
-            pins = getattr(record, "occurrences", None)
-            if type(record_id) is not str or type(evidence) is not list:
-                return None
-            others = getattr(record, "disagrees_with", None)
-            if others:  # made mutual once every row is made (kzafrica.store.mutual)
-                disagreeing.append((record_id, tuple(others)))
-            if all(type(item) is str for item in evidence):
-                # A big file repeats whole lists of excerpts of its first article.
-                pinned = (tuple(evidence), None if pins is None else tuple(pins))
-                at = located.get(pinned, "")
-                if at == "":
-                    at = located[pinned] = _evidence_at_json(locator, evidence, pins)
-            else:  # excerpts of other articles: each found once by its article's finder
-                at = _evidence_at_json(locator, evidence, pins)
-            if at is None:
-                return None
-            body = _body(record, evidence)
-            if body is None:
-                return None
-            ids.append(record_id)
-            bodies.append(f'{body[:-1]},"evidence_at":{at}}}')
-            pairs = referred(record.__dict__.get, fields)  # a model keeps its fields there
-            for field, target in pairs:
-                named[field].add(target)
-            targets.append([target for _, target in pairs])
-            derived.update(derived_from(record.__dict__.get(DERIVED)))
-        rows = sqlite_store.batch_of_json(key, source, ids, bodies, targets)
-        out.append((key, _Part(rows, named, frozenset(derived), tuple(disagreeing)), first))
-    return out
-
-
 def _joined(key: str, values: list[Any]) -> Any:
     """A top-level value read in pieces, whole: a list of articles may span several."""
     if key == "articles":
@@ -253,34 +176,12 @@ def _joined(key: str, values: list[Any]) -> Any:
     return values[0]
 
 
-def _evidence_at_json(locator: excerpts.Locator, evidence: list[Any], pins: Any) -> str | None:
-    """A record's ``evidence_at`` as JSON, or None if an excerpt is not in its article."""
-    found = locator.spans(evidence, list(pins) if pins is not None else None)
-    if found is None:
-        return None
-    # compact_json's very text, made directly (ids need no escaping: [a-z0-9-]).
-    return "[" + ",".join(_AT.format_map(at) for at in found) + "]"
-
-
-_AT = '{{"article":"{article}","start":{start},"end":{end}}}'
-
-
-def _body(record: Any, evidence: list[Any]) -> str | None:
-    """A record's JSON as :func:`kzafrica.factfile.excerpts.annotate` leaves it, without its
-    ``evidence_at``: an excerpt of a named article (``{article, excerpt}``) is its words."""
-    serializer = record.__pydantic_serializer__
-    if all(type(item) is str for item in evidence):
-        body: str = serializer.to_json(record).decode("utf-8")
-    else:
-        body = serializer.to_json(record, context=WORDS_ONLY).decode("utf-8")
-    return body if body.endswith("}") and len(body) >= 3 else None
-
-
 def _assemble_rows(
     entries: list[Entry], source: str, listed: list[dict[str, Any]]
 ) -> Prepared | None:
-    """:func:`_assemble` and :func:`references_wrong` for entries made by :func:`_as_rows`:
-    a collection is its list of :class:`_Part` s; ``listed``: the articles, located."""
+    """:func:`_assemble` and :func:`references_wrong` for entries made by
+    :class:`~kzafrica.store.piecerows.PieceRows`: a collection is its list of
+    :class:`~kzafrica.store.piecerows.Part` s; ``listed``: the articles, located."""
     pieces = _gathered(entries)
     if pieces is None:
         return None
@@ -309,7 +210,7 @@ def _assemble_rows(
 
 
 def _rows_wrong(made: dict[str, Any]) -> bool:
-    """:func:`references_wrong` for collections of :class:`_Part` s."""
+    """:func:`references_wrong` for collections of :class:`~kzafrica.store.piecerows.Part` s."""
     ids = {key: [i for part in made.get(key, []) for i in part.rows.ids] for key in REFERENCES}
     named = {
         key: {
